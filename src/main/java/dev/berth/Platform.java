@@ -1,5 +1,7 @@
 package dev.berth;
 
+import dev.berth.audit.AuditApi;
+import dev.berth.audit.AuditLog;
 import dev.berth.core.Ids;
 import dev.berth.core.Json;
 import dev.berth.core.Lifecycle;
@@ -69,6 +71,8 @@ public final class Platform implements AutoCloseable {
       byte[] masterKey = dir.masterKey(env.get("BERTH_MASTER_KEY"), random);
 
       // Domains are wired here, each with what it needs and nothing more.
+      var auditLog = new AuditLog(database, ids, clock);
+      new AuditApi(auditLog).register(router);
       this.firstStartPassword = Optional.empty();
       discard(blobs, masterKey);
 

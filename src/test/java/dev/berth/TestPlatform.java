@@ -198,7 +198,7 @@ public final class TestPlatform implements AutoCloseable {
 
   /** A throwaway PostgreSQL database on the server CI starts. */
   public record PostgresDb(String adminUrl, String name, String url) {
-    static Optional<PostgresDb> createIfConfigured() {
+    public static Optional<PostgresDb> createIfConfigured() {
       String admin = System.getProperty("berth.test.databaseUrl", "");
       if (admin.isBlank()) {
         return Optional.empty();
@@ -210,7 +210,7 @@ public final class TestPlatform implements AutoCloseable {
       return Optional.of(new PostgresDb(admin, name, url));
     }
 
-    void drop() {
+    public void drop() {
       execute(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 

@@ -16,6 +16,7 @@ import dev.berth.store.Migrations;
 import dev.berth.web.ConsoleServer;
 import dev.berth.web.HealthApi;
 import dev.berth.web.MetricsApi;
+import dev.berth.web.OpenApiApi;
 import dev.berth.web.Router;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -81,6 +82,7 @@ public final class Platform implements AutoCloseable {
       health.check("store", () -> database.read(tx -> tx.count("SELECT 1") == 1));
       health.register(router);
       new MetricsApi(metrics).register(router);
+      new OpenApiApi().register(router);
 
       parts.add(console);
     } catch (RuntimeException e) {

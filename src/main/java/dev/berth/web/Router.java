@@ -1,7 +1,6 @@
 package dev.berth.web;
 
 import dev.berth.core.Problem;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,8 @@ public final class Router {
     }
   }
 
-  private final List<Route> routes = new ArrayList<>();
-  private final List<ErrorMapper<?>> mappers = new ArrayList<>();
+  private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<ErrorMapper<?>> mappers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Router get(String pattern, Access access, Handler handler) {
     return add("GET", pattern, access, handler);

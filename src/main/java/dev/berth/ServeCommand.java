@@ -129,7 +129,6 @@ final class ServeCommand implements Callable<Integer> {
     var config = platform.config();
     out.println("Berth " + Version.current() + " is running.");
     out.println("  Console:  " + platform.consoleUrl());
-    out.println("  Apps:     http://<app>." + config.domain() + config.portSuffix());
     out.println(
         "  Data:     "
             + platform.dataDir().root()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +96,24 @@ class AppsIT {
     var again = send("POST", "/api/v1/apps", "{\"name\":\"twice\",\"description\":\"x\"}");
     assertProblem(again, 409, "app-exists");
     assertEquals("", send("GET", "/api/v1/apps/twice", null).object().get("description"));
+  }
+
+  @Test
+  void concurrentCreatesOfOneNameMakeOneApp() throws Exception {
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var replies = new ArrayList<java.util.concurrent.Future<Integer>>();
+      for (int i = 0; i < 8; i++) {
+        replies.add(
+            pool.submit(() -> send("POST", "/api/v1/apps", "{\"name\":\"racy\"}").status()));
+      }
+      var statuses = new ArrayList<Integer>();
+      for (var reply : replies) {
+        statuses.add(reply.get());
+      }
+      assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+      assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+    }
+    assertEquals(1, names().stream().filter("racy"::equals).count());
   }
 
   @ParameterizedTest

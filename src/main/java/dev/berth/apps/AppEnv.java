@@ -76,44 +76,26 @@ public final class AppEnv {
     return change;
   }
 
+  private enum Outcome {
+    ADDED,
+    UPDATED,
+    REMOVED,
+    UNCHANGED
+  }
+
   private EnvChange apply(Tx tx, AppId id, Map<String, Object> wanted) throws SQLException {
     var existing = new LinkedHashMap<String, Row>();
     rows(tx, id).forEach(row -> existing.put(row.key(), row));
     var added = new ArrayList<String>();
     var updated = new ArrayList<String>();
     var removed = new ArrayList<String>();
-    long now = clock.millis();
     for (var entry : new TreeMap<>(wanted).entrySet()) {
       String key = entry.getKey();
-      var old = existing.get(key);
-      if (entry.getValue() == null) {
-        if (old != null) {
-          tx.update("DELETE FROM env_vars WHERE app_id = ? AND name = ?", id.value(), key);
-          removed.add(key);
-        }
-        continue;
-      }
-      String value = (String) entry.getValue();
-      if (old != null && value.equals(openOrNull(id, old))) {
-        continue;
-      }
-      String sealed = box.seal(value, associatedData(id, key));
-      if (old == null) {
-        tx.update(
-            "INSERT INTO env_vars (app_id, name, sealed_value, updated_at) VALUES (?, ?, ?, ?)",
-            id.value(),
-            key,
-            sealed,
-            now);
-        added.add(key);
-      } else {
-        tx.update(
-            "UPDATE env_vars SET sealed_value = ?, updated_at = ? WHERE app_id = ? AND name = ?",
-            sealed,
-            now,
-            id.value(),
-            key);
-        updated.add(key);
+      switch (applyOne(tx, id, key, (String) entry.getValue(), existing.get(key))) {
+        case ADDED -> added.add(key);
+        case UPDATED -> updated.add(key);
+        case REMOVED -> removed.add(key);
+        case UNCHANGED -> {}
       }
     }
     int total = existing.size() + added.size() - removed.size();
@@ -125,6 +107,38 @@ public final class AppEnv {
             .map(row -> new EnvVar(row.key(), Instant.ofEpochMilli(row.updatedAt())))
             .toList();
     return new EnvChange(added, updated, removed, env);
+  }
+
+  /** Sets ({@code value} non-null) or removes one key; {@code old} is its current row, if any. */
+  private Outcome applyOne(Tx tx, AppId id, String key, String value, Row old) throws SQLException {
+    if (value == null) {
+      if (old == null) {
+        return Outcome.UNCHANGED;
+      }
+      tx.update("DELETE FROM env_vars WHERE app_id = ? AND name = ?", id.value(), key);
+      return Outcome.REMOVED;
+    }
+    if (old != null && value.equals(openOrNull(id, old))) {
+      return Outcome.UNCHANGED;
+    }
+    String sealed = box.seal(value, associatedData(id, key));
+    long now = clock.millis();
+    if (old == null) {
+      tx.update(
+          "INSERT INTO env_vars (app_id, name, sealed_value, updated_at) VALUES (?, ?, ?, ?)",
+          id.value(),
+          key,
+          sealed,
+          now);
+      return Outcome.ADDED;
+    }
+    tx.update(
+        "UPDATE env_vars SET sealed_value = ?, updated_at = ? WHERE app_id = ? AND name = ?",
+        sealed,
+        now,
+        id.value(),
+        key);
+    return Outcome.UPDATED;
   }
 
   /** The plain values for a person who asked to see them; the reveal is audited (keys only). */

@@ -1,5 +1,8 @@
 package dev.berth;
 
+import dev.berth.apps.AppEnv;
+import dev.berth.apps.Apps;
+import dev.berth.apps.AppsApi;
 import dev.berth.audit.AuditApi;
 import dev.berth.audit.AuditLog;
 import dev.berth.core.Ids;
@@ -7,6 +10,7 @@ import dev.berth.core.Json;
 import dev.berth.core.Lifecycle;
 import dev.berth.core.Log;
 import dev.berth.core.Metrics;
+import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
 import dev.berth.store.BlobStore;
@@ -75,7 +79,15 @@ public final class Platform implements AutoCloseable {
       var auditLog = new AuditLog(database, ids, clock);
       new AuditApi(auditLog).register(router);
       this.firstStartPassword = Optional.empty();
-      discard(blobs, masterKey);
+      discard(blobs);
+      var secrets = new SecretBox(masterKey, random);
+      var apps = new Apps(database, ids, clock, auditLog);
+      var appEnv = new AppEnv(database, secrets, clock, auditLog);
+      new AppsApi(apps, appEnv, config::appUrl).register(router);
+      // TEMPORARY until auth lands: the auth domain's authenticator replaces this line.
+      console.authenticator(
+          new TemporaryTokenAuthenticator(
+              database, config.bootstrap().adminToken(), config.bootstrap().adminEmail(), clock));
 
       var health =
           new HealthApi(Json.obj("version", Version.current(), "store", database.dialect()), clock);

@@ -13,6 +13,7 @@ import dev.berth.core.Metrics;
 import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
+import dev.berth.runtime.RuntimeSelector;
 import dev.berth.store.BlobStore;
 import dev.berth.store.DataDir;
 import dev.berth.store.Database;
@@ -89,8 +90,17 @@ public final class Platform implements AutoCloseable {
           new TemporaryTokenAuthenticator(
               database, config.bootstrap().adminToken(), config.bootstrap().adminEmail(), clock));
 
+      var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       var health =
-          new HealthApi(Json.obj("version", Version.current(), "store", database.dialect()), clock);
+          new HealthApi(
+              Json.obj(
+                  "version",
+                  Version.current(),
+                  "store",
+                  database.dialect(),
+                  "runtime",
+                  runtime.kind()),
+              clock);
       health.check("store", () -> database.read(tx -> tx.count("SELECT 1") == 1));
       health.register(router);
       new MetricsApi(metrics).register(router);

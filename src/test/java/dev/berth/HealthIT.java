@@ -26,6 +26,9 @@ class HealthIT {
     var reply = berth.send("GET", "/api/v1/health", null, (String) null);
     assertEquals(200, reply.status());
     assertEquals("ok", reply.object().get("status"));
+    assertEquals(
+        "process", reply.object().get("runtime"), "TestPlatform asks for --runtime process");
+    assertEquals(java.util.Map.of("store", "ok"), reply.object().get("checks"));
     assertTrue(reply.header("Content-Type").startsWith("application/json"));
     assertNotNull(reply.header("X-Request-Id"));
   }

@@ -127,6 +127,22 @@ class ServeFailuresIT {
   }
 
   @Test
+  void dockerRuntimeWithoutAnEngineCreatesNothing() {
+    Path dir = temp.resolve("fresh-docker");
+    var outcome =
+        serve(
+            Map.of("DOCKER_HOST", "unix://" + temp.resolve("none.sock")),
+            "--data-dir",
+            dir.toString(),
+            "--console-addr",
+            "127.0.0.1:0",
+            "--runtime",
+            "docker");
+    assertOneLine(outcome, "no Docker engine answers");
+    assertFalse(Files.exists(dir));
+  }
+
+  @Test
   void aSecondServeOnTheSameDataDirIsRefused() {
     try (var first = TestPlatform.start()) {
       var outcome =

@@ -49,6 +49,7 @@ final class LoginCommand extends ClientCommand {
     var credentials = ctx.credentials();
     String server =
         Optional.ofNullable(url)
+            .or(() -> ctx.env().apply("BERTH_URL").filter(v -> !v.isBlank()))
             .map(Credentials::url)
             .or(() -> loadQuietly(credentials).map(Credentials.Saved::url))
             .orElse(Credentials.DEFAULT_URL);

@@ -54,7 +54,7 @@ public final class Main {
   static CommandLine commandLine(Platform.Environment env, PrintStream out, PrintStream err) {
     var cli = new CommandLine(new Main());
     cli.addSubcommand("serve", new ServeCommand(env, out));
-    cli.addSubcommand("version", new VersionCommand(out));
+    dev.berth.cli.Cli.register(cli, env::get, out, err);
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setDefaultValueProvider(spec -> fromEnvironment(spec, env));
@@ -110,21 +110,6 @@ public final class Main {
     @Override
     public String[] getVersion() {
       return new String[] {"berth " + Version.current()};
-    }
-  }
-
-  @Command(name = "version", description = "Print Berth's version.")
-  static final class VersionCommand implements java.util.concurrent.Callable<Integer> {
-    private final PrintStream out;
-
-    VersionCommand(PrintStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public Integer call() {
-      out.println("berth " + Version.current() + " (Java " + Runtime.version() + ")");
-      return EXIT_OK;
     }
   }
 }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The command line. Every flag is also read from the environment as {@code BERTH_<FLAG>} ({@code
- * --data-dir} from {@code BERTH_DATA_DIR}); a flag on the command line wins.
+ * The command line. Every flag of the server commands is also read from the environment as {@code
+ * BERTH_<FLAG>} ({@code --data-dir} from {@code BERTH_DATA_DIR}); a flag on the command line wins.
  *
  * <p>Exit codes: 0 success; 1 the operation failed (the server said no, a network error); 2 bad
  * usage or Berth cannot start (unknown flag, port in use, unwritable data dir); 3 not signed in.
@@ -57,7 +57,9 @@ public final class Main {
     dev.berth.cli.Cli.register(cli, env::get, out, err);
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setDefaultValueProvider(spec -> fromEnvironment(spec, env));
+    // Server commands read every flag from BERTH_<FLAG> too. Client commands do not: a stray
+    // BERTH_YES must never confirm a delete; they read BERTH_URL and BERTH_TOKEN themselves.
+    cli.getSubcommands().get("serve").setDefaultValueProvider(spec -> fromEnvironment(spec, env));
     cli.setParameterExceptionHandler(
         (e, argv) -> {
           String command = e.getCommandLine().getCommandName();

@@ -55,6 +55,7 @@ public final class Main {
     var cli = new CommandLine(new Main());
     cli.addSubcommand("serve", new ServeCommand(env, out));
     cli.addSubcommand("version", new VersionCommand(out));
+    cli.addSubcommand("admin", AdminCommand.commandLine(System.in, out, err));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setDefaultValueProvider(spec -> fromEnvironment(spec, env));

@@ -2,6 +2,7 @@ package dev.berth;
 
 import dev.berth.audit.AuditApi;
 import dev.berth.audit.AuditLog;
+import dev.berth.auth.Auth;
 import dev.berth.core.Ids;
 import dev.berth.core.Json;
 import dev.berth.core.Lifecycle;
@@ -73,7 +74,10 @@ public final class Platform implements AutoCloseable {
       // Domains are wired here, each with what it needs and nothing more.
       var auditLog = new AuditLog(database, ids, clock);
       new AuditApi(auditLog).register(router);
-      this.firstStartPassword = Optional.empty();
+      var auth = new Auth(database, ids, clock, auditLog);
+      auth.register(router);
+      console.authenticator(auth.authenticator());
+      this.firstStartPassword = auth.firstStart(config.bootstrap());
       discard(blobs, masterKey);
 
       var health =

@@ -51,12 +51,12 @@ final class FirstStart {
       return Optional.empty();
     }
     Email email = startupCheck(() -> Email.parse("BERTH_ADMIN_EMAIL", bootstrap.adminEmail()));
-    bootstrap.adminToken().ifPresent(FirstStart::checkToken);
+    Optional<String> token = bootstrap.adminToken().filter(t -> !t.isEmpty());
+    token.ifPresent(FirstStart::checkToken);
+    Optional<String> given = bootstrap.adminPassword().filter(p -> !p.isEmpty());
     Optional<String> generated =
-        bootstrap.adminPassword().isPresent()
-            ? Optional.empty()
-            : Optional.of(ids.secret(GENERATED_PASSWORD_BYTES));
-    String password = bootstrap.adminPassword().or(() -> generated).orElseThrow();
+        given.isPresent() ? Optional.empty() : Optional.of(ids.secret(GENERATED_PASSWORD_BYTES));
+    String password = given.or(() -> generated).orElseThrow();
     String hash = startupCheck(() -> passwords.hash("BERTH_ADMIN_PASSWORD", password));
     long now = clock.millis();
     var admin = new User(ids.next(), email.value(), Role.ADMIN, Instant.ofEpochMilli(now));
@@ -67,8 +67,8 @@ final class FirstStart {
                 return false; // another server on the same PostgreSQL got there first
               }
               Accounts.insertAdmin(tx, admin, hash);
-              if (bootstrap.adminToken().isPresent()) {
-                tokens.insert(tx, admin.id(), "bootstrap", bootstrap.adminToken().get(), now, null);
+              if (token.isPresent()) {
+                tokens.insert(tx, admin.id(), "bootstrap", token.get(), now, null);
               }
               return true;
             });
@@ -87,7 +87,7 @@ final class FirstStart {
             "first_start",
             true,
             "bootstrap_token",
-            bootstrap.adminToken().isPresent()));
+            token.isPresent()));
     return generated;
   }
 

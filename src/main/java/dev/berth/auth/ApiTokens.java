@@ -84,16 +84,16 @@ public final class ApiTokens {
       throws SQLException {
     String id = ids.next();
     String prefix = Secrets.visiblePrefix(secret);
+    // expires_at is left out rather than bound as null: Tx binds null as text, which PostgreSQL
+    // refuses for a BIGINT column.
     tx.update(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        id,
-        userId,
-        name,
-        Secrets.sha256Hex(secret),
-        prefix,
-        now,
-        expires);
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at"
+            + (expires == null
+                ? ") VALUES (?, ?, ?, ?, ?, ?)"
+                : ", expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        expires == null
+            ? new Object[] {id, userId, name, Secrets.sha256Hex(secret), prefix, now}
+            : new Object[] {id, userId, name, Secrets.sha256Hex(secret), prefix, now, expires});
     return new Created(id, name, prefix, Instant.ofEpochMilli(now), toInstant(expires), secret);
   }
 

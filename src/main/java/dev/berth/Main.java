@@ -55,11 +55,23 @@ public final class Main {
     var cli = new CommandLine(new Main());
     cli.addSubcommand("serve", new ServeCommand(env, out));
     dev.berth.cli.Cli.register(cli, env::get, out, err);
+    cli.addSubcommand("admin", AdminCommand.commandLine(System.in, out, err));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     // Server commands read every flag from BERTH_<FLAG> too. Client commands do not: a stray
     // BERTH_YES must never confirm a delete; they read BERTH_URL and BERTH_TOKEN themselves.
     cli.getSubcommands().get("serve").setDefaultValueProvider(spec -> fromEnvironment(spec, env));
+    cli.getSubcommands()
+        .get("admin")
+        .getSubcommands()
+        .get("reset-password")
+        .setDefaultValueProvider(
+            spec ->
+                spec instanceof OptionSpec o
+                        && (o.longestName().equals("--data-dir")
+                            || o.longestName().equals("--database-url"))
+                    ? fromEnvironment(spec, env)
+                    : spec.defaultValue());
     cli.setParameterExceptionHandler(
         (e, argv) -> {
           String command = e.getCommandLine().getCommandName();

@@ -5,6 +5,7 @@ import dev.berth.apps.Apps;
 import dev.berth.apps.AppsApi;
 import dev.berth.audit.AuditApi;
 import dev.berth.audit.AuditLog;
+import dev.berth.auth.Auth;
 import dev.berth.core.Ids;
 import dev.berth.core.Json;
 import dev.berth.core.Lifecycle;
@@ -79,16 +80,15 @@ public final class Platform implements AutoCloseable {
       // Domains are wired here, each with what it needs and nothing more.
       var auditLog = new AuditLog(database, ids, clock);
       new AuditApi(auditLog).register(router);
-      this.firstStartPassword = Optional.empty();
-      discard(blobs);
+      var auth = new Auth(database, ids, clock, auditLog);
+      auth.register(router);
+      console.authenticator(auth.authenticator());
+      this.firstStartPassword = auth.firstStart(config.bootstrap());
       var secrets = new SecretBox(masterKey, random);
       var apps = new Apps(database, ids, clock, auditLog);
       var appEnv = new AppEnv(database, secrets, clock, auditLog);
       new AppsApi(apps, appEnv, config::appUrl).register(router);
-      // TEMPORARY until auth lands: the auth domain's authenticator replaces this line.
-      console.authenticator(
-          new TemporaryTokenAuthenticator(
-              database, config.bootstrap().adminToken(), config.bootstrap().adminEmail(), clock));
+      discard(blobs);
 
       var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       var health =

@@ -67,8 +67,8 @@ public final class AuditLog implements Audit {
         });
     action.ifPresent(
         prefix -> {
-          sql.append(" AND action LIKE ?");
-          args.add(prefix.replace("%", "").replace("_", "") + "%");
+          sql.append(" AND action LIKE ? ESCAPE '!'");
+          args.add(prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
         });
     sql.append(" ORDER BY id DESC LIMIT ?");
     args.add((long) limit);

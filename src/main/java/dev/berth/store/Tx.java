@@ -83,7 +83,8 @@ public final class Tx {
   private static void bind(PreparedStatement statement, int index, Object value)
       throws SQLException {
     switch (value) {
-      case null -> statement.setNull(index, Types.VARCHAR);
+      // Untyped, so PostgreSQL infers the column's type (a VARCHAR null fails on BIGINT).
+      case null -> statement.setNull(index, Types.NULL);
       case String s -> statement.setString(index, s);
       case Long l -> statement.setLong(index, l);
       case Integer n -> statement.setLong(index, n);

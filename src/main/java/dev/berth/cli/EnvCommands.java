@@ -67,12 +67,37 @@ final class EnvCommands {
     }
   }
 
+  /** What set and unset share: one PUT of the whole change, then a line or the JSON answer. */
+  abstract static class EnvChange extends ClientCommand {
+    EnvChange(Context ctx) {
+      super(ctx);
+    }
+
+    int change(String app, Map<String, Object> values, String verb) {
+      try (var api = signedIn()) {
+        var reply = api.put("/api/v1/apps/" + ApiClient.segment(app) + "/env", values);
+        if (json) {
+          printJson(reply.body());
+        } else {
+          ctx.out()
+              .println(
+                  verb
+                      + " "
+                      + Text.oneLine(String.join(", ", values.keySet()))
+                      + " on "
+                      + Text.oneLine(app));
+        }
+        return 0;
+      }
+    }
+  }
+
   @Command(
       name = "set",
       description =
           "Set variables from KEY=VALUE arguments, a dotenv file (--file), or '-' for KEY=VALUE"
               + " lines on stdin. All of them are applied together, or none is.")
-  static final class SetEnv extends ClientCommand {
+  static final class SetEnv extends EnvChange {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
 
@@ -88,21 +113,7 @@ final class EnvCommands {
 
     @Override
     int run() {
-      var values = new LinkedHashMap<String, Object>(collect());
-      try (var api = signedIn()) {
-        var reply = api.put("/api/v1/apps/" + ApiClient.segment(app) + "/env", values);
-        if (json) {
-          printJson(reply.body());
-        } else {
-          ctx.out()
-              .println(
-                  "Set "
-                      + Text.oneLine(String.join(", ", values.keySet()))
-                      + " on "
-                      + Text.oneLine(app));
-        }
-        return 0;
-      }
+      return change(app, new LinkedHashMap<String, Object>(collect()), "Set");
     }
 
     /** File first, then arguments in order; a later value for the same key wins. */
@@ -127,7 +138,7 @@ final class EnvCommands {
   }
 
   @Command(name = "unset", description = "Remove variables from an app.")
-  static final class UnsetEnv extends ClientCommand {
+  static final class UnsetEnv extends EnvChange {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
 
@@ -142,20 +153,7 @@ final class EnvCommands {
     int run() {
       var values = new LinkedHashMap<String, Object>();
       keys.forEach(key -> values.put(Dotenv.checkKey(key), null));
-      try (var api = signedIn()) {
-        var reply = api.put("/api/v1/apps/" + ApiClient.segment(app) + "/env", values);
-        if (json) {
-          printJson(reply.body());
-        } else {
-          ctx.out()
-              .println(
-                  "Unset "
-                      + Text.oneLine(String.join(", ", values.keySet()))
-                      + " on "
-                      + Text.oneLine(app));
-        }
-        return 0;
-      }
+      return change(app, values, "Unset");
     }
   }
 

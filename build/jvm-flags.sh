@@ -1,0 +1,130 @@
+# shellcheck shell=bash
+# The JVM flags Berth runs with, shared by ./berth and the bundle's bin/berth (sourced, never run).
+# docs/jvm-flags.md explains every flag with the measurements behind it.
+#
+#   berth_profile ARGS...         prints the profile: --profile X / --profile=X before or after the
+#                                 command, else $BERTH_PROFILE, else "small"
+#   berth_command ARGS...         prints the command (first argument that is not an option)
+#   berth_jvm_flags PROFILE KIND  fills the array BERTH_JVM_FLAGS; KIND is "server" (serve, proxy)
+#                                 or "client" (every other command); exports MALLOC_ARENA_MAX
+#   berth_aot_flags JAVA JAR PROFILE CACHE_DIR
+#                                 fills BERTH_AOT_FLAGS with -XX:AOTCache=... when a cache for this
+#                                 exact jar, JDK and profile exists, training one first when missing.
+#                                 Never fails: without a usable cache the array stays empty.
+
+berth_profile() {
+  local profile=${BERTH_PROFILE:-small}
+  while (($#)); do
+    case $1 in
+      --profile) profile=${2:-}; (($# > 1)) && shift ;;
+      --profile=*) profile=${1#--profile=} ;;
+    esac
+    shift || true
+  done
+  printf '%s' "$profile"
+}
+
+berth_command() {
+  while (($#)); do
+    case $1 in
+      --profile) (($# > 1)) && shift ;;
+      -*) ;;
+      *) printf "%s" "$1"; return ;;
+    esac
+    shift || true
+  done
+}
+
+berth_jvm_flags() {
+  local profile=$1 kind=$2
+  BERTH_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED)
+  if [[ $kind == client ]]; then
+    # Short-lived commands: start fast, never mind peak speed.
+    BERTH_JVM_FLAGS+=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:+UseCompactObjectHeaders)
+    return 0
+  fi
+  # glibc keeps one malloc arena per thread by default; two are enough and cap the RSS.
+  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+  BERTH_JVM_FLAGS+=(-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xss256k -XX:MaxMetaspaceSize=64m
+    -XX:TrimNativeHeapInterval=5000)
+  case $profile in
+    throughput)
+      BERTH_JVM_FLAGS+=(-Xms16m -Xmx256m -XX:ReservedCodeCacheSize=64m) ;;
+    *)
+      BERTH_JVM_FLAGS+=(-Xms8m -Xmx64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1) ;;
+  esac
+}
+
+# What a cache is valid for: the jar's bytes, the exact JDK build and the flags it was made with.
+berth_aot_key() {
+  local java=$1 jar=$2 sum version
+  sum=$(sha256sum "$jar" 2>/dev/null) || return 1
+  version=$("$java" -version 2>&1 | tr '\n' ' ') || return 1
+  printf '%s|%s|%s\n' "${sum%% *}" "$version" "${BERTH_JVM_FLAGS[*]}"
+}
+
+berth_aot_flags() {
+  local java=$1 jar=$2 profile=$3 dir=$4
+  local cache=$dir/berth-$profile.aot key
+  BERTH_AOT_FLAGS=()
+  [[ ${BERTH_AOT:-1} == 0 ]] && return 0
+  key=$(berth_aot_key "$java" "$jar") || return 0
+  if [[ ! -f "$cache" || "$(cat "$cache.key" 2>/dev/null)" != "$key" ]]; then
+    # A training run that failed for this key is not retried at every start.
+    [[ "$(cat "$cache.failed" 2>/dev/null)" == "$key" ]] && return 0
+    [[ -w "$dir" ]] || return 0
+    berth_aot_train "$java" "$jar" "$cache" "$key" || return 0
+  fi
+  BERTH_AOT_FLAGS=("-XX:AOTCache=$cache" "-Xlog:aot*=off" "-Xlog:cds*=off")
+}
+
+# One-step training (JEP 514): start `serve` on a throwaway data dir and free ports, ask for the
+# health page a few times, stop it with SIGTERM; the JVM writes the cache as it exits.
+berth_aot_train() {
+  local java=$1 jar=$2 cache=$3 key=$4
+  local work pid port="" i
+  work=$(mktemp -d "${TMPDIR:-/tmp}/berth-aot.XXXXXX") || return 1
+  echo "berth: preparing the start-up cache for this build (once, a few seconds)…" >&2
+  (
+    unset BERTH_DATA_DIR BERTH_CONSOLE_ADDR BERTH_HTTP_ADDR BERTH_HTTPS_ADDR BERTH_DATABASE_URL \
+      BERTH_ADMIN_TOKEN BERTH_ADMIN_PASSWORD BERTH_MASTER_KEY
+    exec "$java" "${BERTH_JVM_FLAGS[@]}" "-XX:AOTCacheOutput=$work/cache.aot" -jar "$jar" serve \
+      --data-dir "$work/data" --console-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 \
+      --https-addr 127.0.0.1:0 --runtime process
+  ) >"$work/out.log" 2>&1 </dev/null &
+  pid=$!
+  for ((i = 0; i < 600; i++)); do
+    port=$(sed -n 's|^ *Console: *http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/out.log" 2>/dev/null)
+    [[ -n "$port" ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [[ -n "$port" ]]; then
+    for ((i = 0; i < 20; i++)); do berth_http_get 127.0.0.1 "$port" /api/v1/health >/dev/null; done
+  fi
+  kill -TERM "$pid" 2>/dev/null
+  # The cache is assembled at exit; give it time, then give up.
+  for ((i = 0; i < 1200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  if [[ -n "$port" && -s "$work/cache.aot" ]] && mv -f "$work/cache.aot" "$cache.$$" &&
+    mv -f "$cache.$$" "$cache"; then
+    printf '%s\n' "$key" >"$cache.key.$$" && mv -f "$cache.key.$$" "$cache.key"
+    rm -f "$cache.failed"
+    rm -rf "$work"
+    return 0
+  fi
+  echo "berth: could not prepare the start-up cache; starting without it (details: $work/out.log)" >&2
+  rm -f "$cache" "$cache.key" "$cache.$$"
+  printf '%s\n' "$key" >"$cache.failed" 2>/dev/null
+  return 1
+}
+
+# A GET with bash's /dev/tcp: fresh machines may have neither curl nor wget.
+berth_http_get() {
+  local host=$1 port=$2 path=$3 fd
+  exec {fd}<>"/dev/tcp/$host/$port" || return 1
+  printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$host" >&"$fd"
+  cat <&"$fd"
+  exec {fd}<&-
+}

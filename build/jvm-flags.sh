@@ -7,6 +7,8 @@
 #   berth_command ARGS...         prints the command (first argument that is not an option)
 #   berth_jvm_flags PROFILE KIND  fills the array BERTH_JVM_FLAGS; KIND is "server" (serve, proxy)
 #                                 or "client" (every other command); exports MALLOC_ARENA_MAX
+#   berth_run_command JAVA JAR CACHE_DIR ARGS...
+#                                 fills BERTH_RUN with the command line to exec (see below)
 #   berth_aot_flags JAVA JAR PROFILE CACHE_DIR
 #                                 fills BERTH_AOT_FLAGS with -XX:AOTCache=... when a cache for this
 #                                 exact jar, JDK and profile exists, training one first when missing.
@@ -76,6 +78,48 @@ berth_aot_flags() {
     berth_aot_train "$java" "$jar" "$cache" "$key" || return 0
   fi
   BERTH_AOT_FLAGS=("-XX:AOTCache=$cache" "-Xlog:aot*=off" "-Xlog:cds*=off")
+}
+
+
+# Fills BERTH_RUN with the whole command line for JAVA, JAR and the user's ARGS: profile flags
+# for serve/proxy (plus BERTH_JAVA_OPTS and the start-up cache kept in CACHE_DIR), quick-start
+# flags for every other command. Returns 2 with one line on stderr for an unknown profile.
+#   berth_run_command JAVA JAR CACHE_DIR ARGS...
+berth_run_command() {
+  local java=$1 jar=$2 cache_dir=$3 profile command
+  shift 3
+  profile=$(berth_profile "$@")
+  command=$(berth_command "$@")
+  # --profile is an option of serve; given before the command it moves to where serve reads it.
+  local -a before=()
+  while (($#)) && [[ $1 != "$command" ]]; do
+    case $1 in
+      --profile) export BERTH_PROFILE=$profile; (($# > 1)) && shift ;;
+      --profile=*) export BERTH_PROFILE=$profile ;;
+      *) before+=("$1") ;;
+    esac
+    shift
+  done
+  set -- "${before[@]}" "$@"
+  BERTH_AOT_FLAGS=()
+  case $command in
+    serve | proxy)
+      case $profile in
+        small | throughput) ;;
+        *) echo "berth: --profile must be small or throughput, not '$profile'" >&2; return 2 ;;
+      esac
+      berth_jvm_flags "$profile" server
+      # shellcheck disable=SC2206 # word splitting is how several flags are given
+      BERTH_JVM_FLAGS+=(${BERTH_JAVA_OPTS:-})
+      berth_aot_flags "$java" "$jar" "$profile" "$cache_dir"
+      ;;
+    *)
+      berth_jvm_flags "$profile" client
+      # shellcheck disable=SC2206
+      BERTH_JVM_FLAGS+=(${BERTH_JAVA_OPTS:-})
+      ;;
+  esac
+  BERTH_RUN=("$java" "${BERTH_JVM_FLAGS[@]}" "${BERTH_AOT_FLAGS[@]}" -jar "$jar" "$@")
 }
 
 # One-step training (JEP 514): start `serve` on a throwaway data dir and free ports, ask for the

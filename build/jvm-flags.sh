@@ -58,11 +58,16 @@ berth_jvm_flags() {
 }
 
 # What a cache is valid for: the jar's bytes, the exact JDK build and the flags it was made with.
+# (The JVM checks too and ignores a cache that does not match; this avoids even trying.) The JDK
+# build is read from its release file and libjvm.so, not from `java -version`, which costs a
+# JVM start.
 berth_aot_key() {
-  local java=$1 jar=$2 sum version
+  local java=$1 jar=$2 sum home runtime="" libjvm
   sum=$(sha256sum "$jar" 2>/dev/null) || return 1
-  version=$("$java" -version 2>&1 | tr '\n' ' ') || return 1
-  printf '%s|%s|%s\n' "${sum%% *}" "$version" "${BERTH_JVM_FLAGS[*]}"
+  home=$(readlink -f "$java") && home=${home%/bin/java}
+  [[ -r "$home/release" ]] && runtime=$(grep -m1 '^JAVA_RUNTIME_VERSION=' "$home/release")
+  libjvm=$(stat -c '%s:%Y' "$home/lib/server/libjvm.so" 2>/dev/null) || return 1
+  printf '%s|%s|%s|%s|%s\n' "${sum%% *}" "$home" "$runtime" "$libjvm" "${BERTH_JVM_FLAGS[*]}"
 }
 
 berth_aot_flags() {

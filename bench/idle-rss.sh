@@ -42,7 +42,7 @@ for config in "${configs[@]}"; do
   status=/proc/$pid/status
   field() { awk -v k="$1:" '$1 == k {print $2}' "$status"; }
   classes=$("$(dirname "$(readlink -f "/proc/$pid/exe")")/jcmd" "$pid" PerfCounter.print 2>/dev/null |
-    awk -F= '/java.cls.loadedClasses=/ {l = $2} /java.cls.sharedLoadedClasses=/ {s = $2} END {if (l) print l " (" s " from CDS/AOT)"}')
+    awk -F= '/java.cls.loadedClasses=/ {l = $2} /java.cls.sharedLoadedClasses=/ {s = $2} END {if (l) print l + s " (" s " from the CDS/AOT archive)"}')
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$profile" "$([[ $aot == 1 ]] && echo on || echo off)" \
     "$(mib "$(field VmRSS)")" "$(mib "$(field RssAnon)")" "$(mib "$(field RssFile)")" \
     "$(mib "$(field RssShmem)")" "${classes:-?}"

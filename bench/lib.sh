@@ -34,8 +34,8 @@ wait_healthy() {
 }
 
 stop_serve() {
-  kill -TERM "$SERVE_PID" 2>/dev/null
-  wait "$SERVE_PID" 2>/dev/null
+  kill -TERM "$SERVE_PID" 2>/dev/null || true
+  wait "$SERVE_PID" 2>/dev/null || true
   return 0
 }
 

@@ -142,6 +142,8 @@ berth_aot_train() {
       --https-addr 127.0.0.1:0 --runtime process
   ) >"$work/out.log" 2>&1 </dev/null &
   pid=$!
+  # Stopping the launcher during training must not leave the training server behind.
+  trap 'kill -KILL "$pid" 2>/dev/null; rm -rf "$work"; exit 143' TERM INT HUP
   for ((i = 0; i < 600; i++)); do
     port=$(sed -n 's|^ *Console: *http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/out.log" 2>/dev/null)
     [[ -n "$port" ]] && break
@@ -149,13 +151,14 @@ berth_aot_train() {
     sleep 0.05
   done
   if [[ -n "$port" ]]; then
-    for ((i = 0; i < 20; i++)); do berth_http_get 127.0.0.1 "$port" /api/v1/health >/dev/null; done
+    for ((i = 0; i < 20; i++)); do berth_http_get 127.0.0.1 "$port" /api/v1/health >/dev/null 2>&1; done
   fi
   kill -TERM "$pid" 2>/dev/null
   # The cache is assembled at exit; give it time, then give up.
   for ((i = 0; i < 1200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
+  trap - TERM INT HUP
   if [[ -n "$port" && -s "$work/cache.aot" ]] && mv -f "$work/cache.aot" "$cache.$$" &&
     mv -f "$cache.$$" "$cache"; then
     printf '%s\n' "$key" >"$cache.key.$$" && mv -f "$cache.key.$$" "$cache.key"

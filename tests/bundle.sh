@@ -17,6 +17,8 @@ trap 'rm -rf "$work"' EXIT
 tar -xzf "$archive" -C "$work"
 home=$(ls -d "$work"/berth-*/)
 home=${home%/}
+# No JDK on PATH and no JAVA_HOME. (For background runs env is called directly, so that $! is
+# the server itself and not a subshell.)
 bare() { env -i PATH=/usr/bin:/bin HOME="$work" "$@"; }
 
 check "bundle holds runtime/, lib/berth.jar and bin/berth" \
@@ -24,7 +26,7 @@ check "bundle holds runtime/, lib/berth.jar and bin/berth" \
 out=$(bare "$home/bin/berth" version 2>&1)
 check "bin/berth version works without a JDK on PATH ($out)" grep -q '^berth [0-9]' <<<"$out"
 
-bare "$home/bin/berth" serve --data-dir "$work/data" --console-addr 127.0.0.1:0 \
+env -i PATH=/usr/bin:/bin HOME="$work" "$home/bin/berth" serve --data-dir "$work/data" --console-addr 127.0.0.1:0 \
   --http-addr 127.0.0.1:0 --https-addr 127.0.0.1:0 >"$work/serve.log" 2>&1 &
 pid=$!
 if port=$(wait_console_port "$work/serve.log" 120 "$pid"); then
@@ -37,4 +39,5 @@ fi
 stop_with_sigterm "$pid" 30
 code=$STOP_CODE
 check "bin/berth serve stops on SIGTERM (exit $code)" test "$code" = 0 -o "$code" = 143
+check "no Berth process is left running" test -z "$(pgrep -f -- "--data-dir $work/data" || true)"
 finish

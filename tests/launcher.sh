@@ -15,9 +15,10 @@ mkdir -p "$fake/bin" "$work/tools"
 echo 'JAVA_VERSION="17.0.12"' >"$fake/release"
 printf '#!/bin/sh\necho '\''openjdk version "17.0.12" 2024-07-16'\'' >&2\n' >"$fake/bin/java"
 chmod +x "$fake/bin/java"
-# The usual tools, minus any real java, so the launcher can only find the fake one.
+# The usual tools, minus any real java (so the launcher can only find the fake one) and minus curl
+# and wget (so ./mvnw has to download with Java).
 for tool in /usr/bin/* /bin/*; do
-  case ${tool##*/} in java | javac | jshell) continue ;; esac
+  case ${tool##*/} in java | javac | jshell | curl | wget) continue ;; esac
   ln -sf "$tool" "$work/tools/${tool##*/}" 2>/dev/null
 done
 env -i HOME="$work" PATH="$fake/bin:$work/tools" JAVA_HOME="$fake" BERTH_JDK_DIRS="$fake" \
@@ -54,6 +55,48 @@ code=$?
 check "a failing build exits 2 (got $code)" test "$code" = 2
 check "a failing build shows the end of its log" grep -q 'Broken.java' "$work/broken.err"
 
+# --- ./mvnw with neither curl nor wget: it downloads with Download.java and checks the SHA-512.
+# A fake Maven distribution is served from this machine by the JDK's own jwebserver.
+jdk=$(bash -c 'source "$1/build/find-jdk.sh"; berth_find_jdk test && echo "$BERTH_JAVA_HOME"' _ "$root")
+wrap=$work/wrapper-tree
+mkdir -p "$wrap/build" "$wrap/.mvn/wrapper" "$work/www/fake" "$work/www/src/apache-maven-9.9.9/bin"
+cp "$root/mvnw" "$wrap/" && cp "$root/build/find-jdk.sh" "$wrap/build/"
+cp "$root/.mvn/wrapper/Download.java" "$wrap/.mvn/wrapper/"
+printf '#!/bin/sh\necho "fake maven $* with JAVA_HOME=$JAVA_HOME"\n' >"$work/www/src/apache-maven-9.9.9/bin/mvn"
+chmod +x "$work/www/src/apache-maven-9.9.9/bin/mvn"
+tar -C "$work/www/src" -czf "$work/www/fake/apache-maven-9.9.9-bin.tar.gz" apache-maven-9.9.9
+(cd "$work/www/fake" && sha512sum apache-maven-9.9.9-bin.tar.gz >apache-maven-9.9.9-bin.tar.gz.sha512)
+cp "$work/www/fake/apache-maven-9.9.9-bin.tar.gz" "$work/www/fake/apache-maven-9.9.8-bin.tar.gz"
+printf '%0128d\n' 0 >"$work/www/fake/apache-maven-9.9.8-bin.tar.gz.sha512"
+"$jdk/bin/jwebserver" -b 127.0.0.1 -p 0 -d "$work/www" >"$work/www.log" 2>&1 &
+www=$!
+for ((i = 0; i < 200; i++)); do
+  www_port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$work/www.log")
+  [[ -n "$www_port" ]] && break
+  sleep 0.05
+done
+mvnw_run() { # VERSION ARGS...: runs the copied ./mvnw against the fake distribution VERSION
+  local v=$1
+  shift
+  echo "distributionUrl=http://127.0.0.1:$www_port/fake/apache-maven-$v-bin.tar.gz" \
+    >"$wrap/.mvn/wrapper/maven-wrapper.properties"
+  env -i HOME="$work" PATH="$work/tools" JAVA_HOME="$jdk" MAVEN_USER_HOME="$work/m2" "$wrap/mvnw" "$@"
+}
+out=$(mvnw_run 9.9.9 -v --batch-mode 2>"$work/mvnw.err")
+check "./mvnw without curl or wget downloads Maven with Java and runs it ($out)" \
+  test "$out" = "fake maven -v --batch-mode with JAVA_HOME=$jdk"
+check "./mvnw says it downloads, once" grep -q 'downloading apache-maven-9.9.9-bin' "$work/mvnw.err"
+mvnw_run 9.9.9 -v >/dev/null 2>"$work/mvnw2.err"
+check "./mvnw does not download again" test ! -s "$work/mvnw2.err"
+mvnw_run 9.9.8 -v >/dev/null 2>"$work/mvnw-bad.err"
+code=$?
+check "./mvnw refuses a download that does not match its .sha512 (exit $code: $(cat "$work/mvnw-bad.err" | tail -n 1))" \
+  grep -q 'does not match its published SHA-512' "$work/mvnw-bad.err"
+check "nothing of the refused download is installed" \
+  test -z "$(find "$work/m2" -path '*9.9.8*' -name mvn)"
+kill "$www" 2>/dev/null
+wait "$www" 2>/dev/null
+
 # --- serve: one server per data dir, clean stop on SIGTERM.
 serve_args=(--data-dir "$work/data" --console-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 --https-addr 127.0.0.1:0)
 "$root/berth" serve "${serve_args[@]}" >"$work/serve.out" 2>"$work/serve.err" &
@@ -74,4 +117,5 @@ fi
 stop_with_sigterm "$pid" 30
 check "SIGTERM stops ./berth serve cleanly (exit $STOP_CODE)" test "$STOP_CODE" = 0 -o "$STOP_CODE" = 143
 check "the store was closed before exit" grep -q 'store closed' "$work/serve.err"
+check "no Berth process is left running" test -z "$(pgrep -f -- "--data-dir $work/data" || true)"
 finish

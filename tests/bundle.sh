@@ -25,6 +25,9 @@ check "bundle holds runtime/, lib/berth.jar and bin/berth" \
   test -x "$home/runtime/bin/java" -a -f "$home/lib/berth.jar" -a -x "$home/bin/berth"
 out=$(bare "$home/bin/berth" version 2>&1)
 check "bin/berth version works without a JDK on PATH ($out)" grep -q '^berth [0-9]' <<<"$out"
+out=$(bare BERTH_JAVA_OPTS=-Xshare:on "$home/bin/berth" version 2>&1)
+check "the bundled runtime has a class-data sharing archive for Berth's flags ($out)" \
+  grep -q '^berth [0-9]' <<<"$out"
 
 env -i PATH=/usr/bin:/bin HOME="$work" "$home/bin/berth" serve --data-dir "$work/data" --console-addr 127.0.0.1:0 \
   --http-addr 127.0.0.1:0 --https-addr 127.0.0.1:0 >"$work/serve.log" 2>&1 &

@@ -34,6 +34,21 @@ check "no JDK 25: nothing on stdout" test ! -s "$work/nojdk.out"
 out=$("$root/berth" version 2>"$work/version.err")
 check "./berth version prints the version ($out)" grep -Eq '^berth [0-9]+\.[0-9]+\.[0-9]+' <<<"$out"
 
+# --- profiles: the heap cap shows which flags the JVM got.
+max_heap() { BERTH_AOT=0 BERTH_JAVA_OPTS=-XshowSettings:vm "$root/berth" "$@" 2>&1 |
+  sed -n "s/.*Max. Heap Size: *//p"; }
+check "serve runs with the small profile by default (max heap $(max_heap serve --help))" \
+  test "$(max_heap serve --help)" = 64.00M
+check "--profile throughput before the command gives the throughput heap" \
+  test "$(max_heap --profile throughput serve --help)" = 256.00M
+check "--profile=throughput after the command too" \
+  test "$(max_heap serve --profile=throughput --help)" = 256.00M
+check "BERTH_PROFILE=throughput too" test "$(BERTH_PROFILE=throughput max_heap serve --help)" = 256.00M
+BERTH_AOT=0 "$root/berth" serve --profile huge >/dev/null 2>"$work/profile.err"
+code=$?
+check "an unknown profile exits 2 with one line (exit $code: $(cat "$work/profile.err"))" \
+  test "$code" = 2 -a "$(wc -l <"$work/profile.err")" = 1
+
 # --- rebuild on change, on a copy of the tree that already holds a built jar.
 copy=$work/tree
 mkdir -p "$copy/target"

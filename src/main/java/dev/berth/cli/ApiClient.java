@@ -111,7 +111,7 @@ final class ApiClient implements AutoCloseable {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new CliException(new CliError.Unreachable(baseUrl, reason(e)));
+      throw new CliException(new CliError.Unreachable(baseUrl, reason(e, requestTimeout)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(new CliError.Unreachable(baseUrl, "interrupted"));
@@ -153,10 +153,14 @@ final class ApiClient implements AutoCloseable {
     return new CliError.Refused(status, text != null ? text : "the server answered HTTP " + status);
   }
 
-  static String reason(IOException e) {
+  static String reason(IOException e, Duration timeout) {
     return switch (e) {
       case HttpConnectTimeoutException t -> "connection timed out";
-      case HttpTimeoutException t -> "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
+      case HttpTimeoutException t ->
+          "no answer within "
+              + (timeout.toMillis() % 1000 == 0
+                  ? timeout.toSeconds() + " s"
+                  : timeout.toMillis() + " ms");
       case ConnectException c -> "connection refused";
       case UnknownHostException u -> "unknown host";
       default -> {

@@ -53,7 +53,7 @@ abstract class ClientCommand implements Callable<Integer> {
   /** A client for a command that needs a signed-in user: exit 3 before any request if none. */
   ApiClient signedIn() {
     var target = target();
-    return new ApiClient(target.url(), Optional.of(target.requireToken()));
+    return new ApiClient(target.url(), Optional.of(target.requireToken()), ctx.requestTimeout());
   }
 
   void printJson(Object value) {

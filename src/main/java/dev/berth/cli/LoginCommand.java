@@ -72,11 +72,11 @@ final class LoginCommand extends ClientCommand {
     }
   }
 
-  private static Credentials.Saved checkToken(String server, String token) {
+  private Credentials.Saved checkToken(String server, String token) {
     if (token.isBlank()) {
       throw CliException.usage("--token is empty");
     }
-    try (var api = new ApiClient(server, Optional.of(token.strip()))) {
+    try (var api = new ApiClient(server, Optional.of(token.strip()), ctx.requestTimeout())) {
       api.get("/api/v1/apps");
     }
     return new Credentials.Saved(server, token.strip(), Optional.empty());
@@ -85,7 +85,7 @@ final class LoginCommand extends ClientCommand {
   private Credentials.Saved signIn(String server) {
     String who = email != null ? email : prompt();
     String password = password();
-    try (var api = new ApiClient(server, Optional.empty())) {
+    try (var api = new ApiClient(server, Optional.empty(), ctx.requestTimeout())) {
       var login = api.post("/api/v1/auth/login", Map.of("email", who, "password", password));
       String cookie =
           login

@@ -15,7 +15,6 @@ import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
 import dev.berth.runtime.RuntimeSelector;
-import dev.berth.store.BlobStore;
 import dev.berth.store.DataDir;
 import dev.berth.store.Database;
 import dev.berth.store.Migrations;
@@ -36,7 +35,7 @@ import java.util.random.RandomGenerator;
  * lifecycles. Nothing is looked up at run time; a missing dependency is a compile error.
  *
  * <pre>
- * bind console ─► lock data dir ─► open store ─► migrate ─► domains + APIs ─► start
+ * bind console ─► choose runtime ─► lock data dir ─► open store ─► migrate ─► domains + APIs ─► start
  * stop: in reverse (console drains requests in flight, then the store closes, then the lock)
  * </pre>
  *
@@ -69,43 +68,15 @@ public final class Platform implements AutoCloseable {
     DataDir dir = null;
     try {
       this.console = new ConsoleServer(config.consoleAddr(), router, metrics, ids, 10);
+      var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       dir = DataDir.open(config.dataDir());
       this.dataDir = dir;
       this.database = Database.open(config.databaseUrl(), dir.database());
       opened.add(database);
       Migrations.migrate(database, clock);
-      var blobs = new BlobStore(dir.blobs());
       byte[] masterKey = dir.masterKey(env.get("BERTH_MASTER_KEY"), random);
-
-      // Domains are wired here, each with what it needs and nothing more.
-      var auditLog = new AuditLog(database, ids, clock);
-      new AuditApi(auditLog).register(router);
-      var auth = new Auth(database, ids, clock, auditLog);
-      auth.register(router);
-      console.authenticator(auth.authenticator());
-      this.firstStartPassword = auth.firstStart(config.bootstrap());
-      var secrets = new SecretBox(masterKey, random);
-      var apps = new Apps(database, ids, clock, auditLog);
-      var appEnv = new AppEnv(database, secrets, clock, auditLog);
-      new AppsApi(apps, appEnv, config::appUrl).register(router);
-      discard(blobs);
-
-      var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
-      var health =
-          new HealthApi(
-              Json.obj(
-                  "version",
-                  Version.current(),
-                  "store",
-                  database.dialect(),
-                  "runtime",
-                  runtime.kind()),
-              clock);
-      health.check("store", () -> database.read(tx -> tx.count("SELECT 1") == 1));
-      health.register(router);
-      new MetricsApi(metrics).register(router);
-      new OpenApiApi().register(router);
-
+      this.firstStartPassword = wireDomains(ids, clock, new SecretBox(masterKey, random));
+      wirePlatformApis(metrics, clock, runtime);
       parts.add(console);
     } catch (RuntimeException e) {
       closeOpened();
@@ -116,8 +87,32 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  private static void discard(Object... unused) {
-    // Parts built for domains that later issues wire in.
+  /**
+   * Domains, each with what it needs and nothing more. Returns the admin password generated on the
+   * first start of an empty store.
+   */
+  private Optional<String> wireDomains(Ids ids, Clock clock, SecretBox secrets) {
+    var auditLog = new AuditLog(database, ids, clock);
+    new AuditApi(auditLog).register(router);
+    var auth = new Auth(database, ids, clock, auditLog);
+    auth.register(router);
+    console.authenticator(auth.authenticator());
+    var apps = new Apps(database, ids, clock, auditLog);
+    var appEnv = new AppEnv(database, secrets, clock, auditLog);
+    new AppsApi(apps, appEnv, config::appUrl).register(router);
+    return auth.firstStart(config.bootstrap());
+  }
+
+  /** Health, metrics and the API's own description. */
+  private void wirePlatformApis(Metrics metrics, Clock clock, RuntimeSelector.Choice runtime) {
+    var facts =
+        Json.obj(
+            "version", Version.current(), "store", database.dialect(), "runtime", runtime.kind());
+    var health = new HealthApi(facts, clock);
+    health.check("store", () -> database.read(tx -> tx.count("SELECT 1") == 1));
+    health.register(router);
+    new MetricsApi(metrics).register(router);
+    new OpenApiApi().register(router);
   }
 
   public void start() {

@@ -40,8 +40,12 @@ echo "bundle: runtime modules $modules"
 
 rm -rf "$stage" "$archive"
 mkdir -p "$stage/$name/lib" "$stage/$name/bin"
+# --strip-debug also strips the native libraries' symbols, which needs objcopy (binutils); without
+# it, strip only the Java debug attributes rather than fail the build on a bare machine.
+strip=(--strip-debug)
+command -v objcopy >/dev/null 2>&1 || strip=(--strip-java-debug-attributes)
 "$jdk_bin/jlink" --add-modules "$modules" --output "$stage/$name/runtime" \
-  --strip-debug --no-header-files --no-man-pages --compress zip-6
+  "${strip[@]}" --no-header-files --no-man-pages --compress zip-6
 # The JDK's class-data sharing archive is worth 100-150 ms of every start. jlink's
 # --generate-cds-archive makes the two archives for ordinary object headers (28 MB), but Berth
 # always runs with -XX:+UseCompactObjectHeaders, which reads classes_coh.jsa: dump just that one.

@@ -107,7 +107,15 @@ class ArchitectureTest {
         .haveSimpleNameNotEndingWith("Api")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("com.sun.net.httpserver..", "io.netty.handler.codec.http..")
+        .resideInAnyPackage("com.sun.net.httpserver..")
+        .check(classes);
+    // Netty is the proxy's data plane and stays there.
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.berth.proxy..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.netty..")
         .check(classes);
     noClasses()
         .that()

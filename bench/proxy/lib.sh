@@ -8,12 +8,15 @@ say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # free_port VAR: sets VAR to a TCP port on 127.0.0.1 that nobody listens on and that this run has
 # not handed out yet (not a $(...) function: a subshell would neither remember the ports handed
-# out nor advance $RANDOM).
+# out nor advance $RANDOM). Taken below the kernel's ephemeral range, so that no client socket
+# (wrk's, or a proxy's upstream connection) holds it by the time the server binds.
 declare -A BENCH_PORTS_TAKEN=()
+BENCH_PORT_TOP=$(awk '{print $1 - 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32767)
+((BENCH_PORT_TOP > 12000)) || BENCH_PORT_TOP=32767
 free_port() {
   local _candidate
   while :; do
-    _candidate=$((21000 + RANDOM % 18000))
+    _candidate=$((10000 + RANDOM % (BENCH_PORT_TOP - 10000)))
     [[ -n ${BENCH_PORTS_TAKEN[$_candidate]:-} ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$_candidate") 2>/dev/null; then
       BENCH_PORTS_TAKEN[$_candidate]=1
@@ -35,13 +38,13 @@ render() {
 }
 
 # start NAME LOG COMMAND...: runs COMMAND in the background, records its PID in BENCH_PIDS and
-# in PID_OF[NAME].
-declare -A PID_OF=()
+# in PID_OF[NAME], its log in LOG_OF[NAME].
+declare -A PID_OF=() LOG_OF=()
 start() {
   local name=$1 log=$2
   shift 2
   "$@" >"$log" 2>&1 &
-  PID_OF[$name]=$!
+  PID_OF[$name]=$! LOG_OF[$name]=$log
   BENCH_PIDS+=("$!")
 }
 

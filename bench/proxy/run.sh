@@ -166,7 +166,8 @@ start_berth() {
 
 for target in "${!PORT_OF[@]}"; do
   wait_http "http://127.0.0.1:${PORT_OF[$target]}/" "${PID_OF[$target]}" 30 ||
-    { say "$target did not start; its log:"; tail -n 20 "$run/$target.log" >&2 || true; unset "PORT_OF[$target]"; }
+    { say "$target did not start; its log:"; tail -n 20 "${LOG_OF[$target]}" >&2 || true
+      NOTE_OF[$target]="did not start: $(tail -n 1 "${LOG_OF[$target]}")"; unset "PORT_OF[$target]"; }
 done
 [[ -n ${PORT_OF[direct]:-} ]] || { echo "bench/proxy: the backend did not start" >&2; exit 1; }
 

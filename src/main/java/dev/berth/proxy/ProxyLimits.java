@@ -1,0 +1,49 @@
+package dev.berth.proxy;
+
+import java.time.Duration;
+
+/**
+ * The data plane's sizes and clocks. {@link #DEFAULTS} is what users get; tests shrink the timeouts
+ * so that a stuck peer fails a test in seconds, not minutes.
+ */
+public record ProxyLimits(
+    int maxRequestLine,
+    int maxHeaderBytes,
+    int maxHeaders,
+    Duration headerRead,
+    Duration idleKeepAlive,
+    Duration upstreamConnect,
+    Duration upstreamResponse,
+    Duration upstreamIdle,
+    int idleUpstreamsPerAddress,
+    Duration ejection,
+    Duration shutdownGrace) {
+  public static final ProxyLimits DEFAULTS =
+      new ProxyLimits(
+          8 * 1024,
+          32 * 1024,
+          100,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(30),
+          64,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(10));
+
+  public ProxyLimits withTimeouts(Duration headerRead, Duration upstreamResponse) {
+    return new ProxyLimits(
+        maxRequestLine,
+        maxHeaderBytes,
+        maxHeaders,
+        headerRead,
+        idleKeepAlive,
+        upstreamConnect,
+        upstreamResponse,
+        upstreamIdle,
+        idleUpstreamsPerAddress,
+        ejection,
+        shutdownGrace);
+  }
+}

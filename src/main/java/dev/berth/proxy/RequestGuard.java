@@ -1,0 +1,165 @@
+package dev.berth.proxy;
+
+import dev.berth.core.Problem;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Refuses request shapes that are malformed or can smuggle a second request past a backend, before
+ * anything is routed or forwarded: a 400 (414, 431 for sizes) and a closed connection. What it
+ * passes on is a request that every HTTP/1.1 parser reads the same way.
+ *
+ * <pre>
+ * HttpServerCodec ─► RequestGuard ─► ProxyHandler
+ *                      └─ bad: error page, close, drop everything after it
+ * </pre>
+ */
+final class RequestGuard extends ChannelInboundHandlerAdapter {
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\\.[A-Za-z0-9-]{1,63})*\\.?"
+              + "|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
+  private final int maxHeaders;
+  private final Supplier<String> ids;
+  private boolean rejected;
+
+  RequestGuard(int maxHeaders, Supplier<String> ids) {
+    this.maxHeaders = maxHeaders;
+    this.ids = ids;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (rejected) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpRequest request) {
+      var timers = ctx.pipeline().get(ReadTimers.class);
+      Problem problem =
+          timers != null && timers.folded()
+              ? ErrorPages.badRequest("folded header lines (obs-fold) are not accepted")
+              : check(request);
+      if (problem != null) {
+        rejected = true;
+        ReferenceCountUtil.release(msg);
+        var page =
+            ErrorPages.page(problem, ids.get(), request.headers().get(HttpHeaderNames.ACCEPT));
+        page.headers().set(HttpHeaderNames.CONNECTION, "close");
+        ctx.pipeline().fireUserEventTriggered(Rejected.INSTANCE);
+        ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** Tells the handlers behind the guard that the connection is being refused and closed. */
+  enum Rejected {
+    INSTANCE
+  }
+
+  /** The reason to refuse {@code request}, or null when it may pass. */
+  Problem check(HttpRequest request) {
+    var result = request.decoderResult();
+    if (result.isFailure()) {
+      return decodeProblem(result.cause());
+    }
+    var headers = request.headers();
+    if (headers.size() > maxHeaders) {
+      return Problem.of(
+          "too-many-headers",
+          "Request header fields too large",
+          431,
+          "more than " + maxHeaders + " header fields");
+    }
+    for (Map.Entry<String, String> header : headers) {
+      if (hasControl(header.getKey()) || hasControl(header.getValue())) {
+        return ErrorPages.badRequest("a header holds a control character");
+      }
+    }
+    if (hasControl(request.uri()) || request.uri().indexOf(' ') >= 0) {
+      return ErrorPages.badRequest("the request target holds a control character");
+    }
+    var framing = checkFraming(request);
+    return framing != null ? framing : checkTarget(request);
+  }
+
+  private static Problem decodeProblem(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return Problem.of("uri-too-long", "URI too long", 414, "the request line is too long");
+    }
+    if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      return Problem.of(
+          "headers-too-large",
+          "Request header fields too large",
+          431,
+          "the request headers are too large");
+    }
+    return ErrorPages.badRequest("the request is not valid HTTP/1.1");
+  }
+
+  private static Problem checkFraming(HttpRequest request) {
+    var headers = request.headers();
+    var lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+    var encodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!lengths.isEmpty() && !encodings.isEmpty()) {
+      return ErrorPages.badRequest("both Content-Length and Transfer-Encoding are set");
+    }
+    if (lengths.size() > 1 || (lengths.size() == 1 && !lengths.get(0).matches("[0-9]{1,18}"))) {
+      return ErrorPages.badRequest("Content-Length must be one decimal number");
+    }
+    if (encodings.size() > 1
+        || (encodings.size() == 1 && !encodings.get(0).equalsIgnoreCase("chunked"))) {
+      return ErrorPages.badRequest("Transfer-Encoding other than chunked is not accepted");
+    }
+    return null;
+  }
+
+  private static Problem checkTarget(HttpRequest request) {
+    var hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    if (hosts.size() != 1 || !HOST.matcher(hosts.get(0)).matches()) {
+      return ErrorPages.badRequest("a request needs exactly one valid Host header");
+    }
+    String uri = request.uri();
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      int start = uri.indexOf("//") + 2;
+      int end = uri.indexOf('/', start);
+      String authority = end < 0 ? uri.substring(start) : uri.substring(start, end);
+      if (!authority.equalsIgnoreCase(hosts.get(0))) {
+        return ErrorPages.badRequest("the absolute request target names another host than Host");
+      }
+      request.setUri(end < 0 ? "/" : uri.substring(end));
+    } else if (!uri.startsWith("/")) {
+      return ErrorPages.badRequest("the request target must be a path");
+    }
+    return null;
+  }
+
+  private static boolean hasControl(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static HttpResponseStatus statusOf(Problem problem) {
+    return HttpResponseStatus.valueOf(problem.status());
+  }
+}

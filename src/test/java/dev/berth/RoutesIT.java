@@ -202,6 +202,24 @@ class RoutesIT {
             .status());
   }
 
+  @Test
+  void concurrentCreatesOfOneRouteMakeOne() throws Exception {
+    String body = "{\"host\":\"racy.example.com\",\"targets\":[\"10.0.0.1:80\"]}";
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var replies = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+      for (int i = 0; i < 8; i++) {
+        replies.add(pool.submit(() -> send("POST", "/api/v1/routes", body).status()));
+      }
+      var statuses = new java.util.ArrayList<Integer>();
+      for (var reply : replies) {
+        statuses.add(reply.get());
+      }
+      assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+      assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+    }
+    assertEquals(1, routes(send("GET", "/api/v1/routes/racy.example.com", null).object()).size());
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -261,7 +279,7 @@ class RoutesIT {
 
   @Test
   void oversizedBodiesAndValues() {
-    var huge = send("POST", "/api/v1/routes", "{\"host\":\"" + "a".repeat(2 << 20) + "\"}");
+    var huge = send("POST", "/api/v1/routes", "{\"host\":\"" + "a".repeat(1 << 20) + "\"}");
     assertProblem(huge, 413, "payload-too-large");
     var longHost =
         send(
@@ -293,7 +311,23 @@ class RoutesIT {
       var reply = send("GET", path, null);
       assertEquals(404, reply.status(), path + " " + reply.body());
       assertFalse(reply.body().contains("Exception"));
+      assertEquals(404, send("DELETE", path, null).status(), path);
     }
+    assertProblem(send("GET", "/api/v1/routes/a%00b", null), 404, "route-not-found");
+    assertEquals(
+        201,
+        send(
+                "POST",
+                "/api/v1/routes",
+                "{\"host\":\"svc0.example.com\",\"targets\":[\"10.0.0.1:80\"]}")
+            .status());
+    for (String query : List.of("/x", "%00", "/a%0d%0aX:%20y", "x")) {
+      assertProblem(
+          send("DELETE", "/api/v1/routes/svc0.example.com?path_prefix=" + query, null),
+          404,
+          "route-not-found");
+    }
+    assertEquals(1, routes(send("GET", "/api/v1/routes/svc0.example.com", null).object()).size());
     assertProblem(
         send("DELETE", "/api/v1/routes/nope.example.com?path_prefix=/x", null),
         404,

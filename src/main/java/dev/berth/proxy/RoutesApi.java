@@ -64,16 +64,33 @@ public final class RoutesApi {
   }
 
   private Response get(Request request) {
-    String host = request.param("host");
+    String host = pathHost(request);
     return Response.ok(
         Json.obj(
             "host", host, "routes", store.forHost(host).stream().map(RoutesApi::json).toList()));
   }
 
   private Response delete(Request request) {
-    store.delete(request.actor(), request.param("host"), request.query("path_prefix"));
+    String host = pathHost(request);
+    var prefix = request.query("path_prefix");
+    if (prefix.isPresent() && RouteRules.prefixProblem(prefix.get()).isPresent()) {
+      throw new RoutesException(new RoutesError.RouteNotFound(host, prefix));
+    }
+    store.delete(request.actor(), host, prefix);
     refresher.refreshAfterWrite();
     return Response.noContent();
+  }
+
+  /**
+   * The host named in the path. One that no route could have is simply not found: the path is a
+   * lookup (and the store never sees bytes such as NUL, which PostgreSQL refuses in text).
+   */
+  private static String pathHost(Request request) {
+    String host = request.param("host");
+    if (RouteRules.hostProblem(host).isPresent()) {
+      throw new RoutesException(new RoutesError.RouteNotFound(host, Optional.empty()));
+    }
+    return host;
   }
 
   /** Reads a route from a request body; every refusal names its field as {@code invalid-route}. */

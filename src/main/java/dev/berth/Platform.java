@@ -14,6 +14,11 @@ import dev.berth.core.Metrics;
 import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
+import dev.berth.proxy.AppNames;
+import dev.berth.proxy.RouteRefresher;
+import dev.berth.proxy.RouteStore;
+import dev.berth.proxy.Routes;
+import dev.berth.proxy.RoutesApi;
 import dev.berth.runtime.RuntimeSelector;
 import dev.berth.store.DataDir;
 import dev.berth.store.Database;
@@ -25,6 +30,7 @@ import dev.berth.web.OpenApiApi;
 import dev.berth.web.Router;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +64,7 @@ public final class Platform implements AutoCloseable {
   private final DataDir dataDir;
   private final Database database;
   private final Router router;
+  private final Routes routes = new Routes();
   private final Optional<String> firstStartPassword;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
@@ -100,6 +107,12 @@ public final class Platform implements AutoCloseable {
     var apps = new Apps(database, ids, clock, auditLog);
     var appEnv = new AppEnv(database, secrets, clock, auditLog);
     new AppsApi(apps, appEnv, config::appUrl).register(router);
+    AppNames appNames = () -> apps.list().stream().map(a -> a.name().value()).toList();
+    var routeStore = new RouteStore(database, clock, auditLog, config.domain(), appNames);
+    var refresher =
+        new RouteRefresher(routeStore, appNames, routes, config.domain(), Duration.ofSeconds(1));
+    parts.add(refresher);
+    new RoutesApi(routeStore, refresher).register(router);
     return auth.firstStart(config.bootstrap());
   }
 
@@ -187,6 +200,11 @@ public final class Platform implements AutoCloseable {
 
   public Router router() {
     return router;
+  }
+
+  /** The live route table the edge proxy serves from. */
+  public Routes routes() {
+    return routes;
   }
 
   /** The admin password generated on the first start of an empty store, to print once. */

@@ -1,9 +1,14 @@
 /**
  * The edge proxy: every request to every hosted app passes through it. It owns the in-memory route
  * table (host and path prefix to a target), the Netty data plane that forwards requests with pooled
- * keep-alive upstreams, and the admin API for routes to services Berth did not deploy.
+ * keep-alive upstreams, and the control plane: the {@code routes} table ({@link
+ * dev.berth.proxy.RouteStore}), the admin API for routes to services Berth did not deploy ({@link
+ * dev.berth.proxy.RoutesApi}) and the {@link dev.berth.proxy.RouteRefresher} that rebuilds the
+ * table from the store and swaps it.
  *
  * <p>Imports {@code core}, {@code store}, {@code web} (only its {@code *Api} classes) and Netty. It
- * never reads the store on the request path: the table is rebuilt off the hot path and swapped.
+ * never reads the store on the request path: the table is rebuilt off the hot path and swapped. It
+ * learns app names through the {@link dev.berth.proxy.AppNames} port, and reads only the count and
+ * newest update time of the {@code apps} table, as a change signal.
  */
 package dev.berth.proxy;

@@ -28,7 +28,8 @@ public final class Migrations {
   /** A migration: its version, its resource name under {@code /db}. */
   public record Migration(int version, String file) {}
 
-  public static final List<Migration> ALL = List.of(new Migration(1, "V001__core.sql"));
+  public static final List<Migration> ALL =
+      List.of(new Migration(1, "V001__core.sql"), new Migration(2, "V002__routes.sql"));
 
   private Migrations() {}
 

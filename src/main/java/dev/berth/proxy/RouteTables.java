@@ -1,0 +1,57 @@
+package dev.berth.proxy;
+
+import dev.berth.core.HostPort;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the route table from what the store holds. Berth's own hosts come first and win: a stored
+ * route to a host that became an app's (the app was created after the route) is left out and
+ * reported, never mixed with the app's routes.
+ *
+ * <pre>
+ * berth.&lt;domain&gt;            /         ─► Console
+ * &lt;app&gt;.&lt;domain&gt;            /         ─► NoInstances(app)   (the deploy engine's live instances, later)
+ * &lt;app&gt;.&lt;domain&gt;            /_berth/  ─► Console
+ * stored host               prefix    ─► Upstreams(targets, balance)
+ * </pre>
+ */
+final class RouteTables {
+  static final String CONSOLE_PREFIX = "/_berth/";
+
+  /** The table and the stored routes it left out because Berth owns their host. */
+  record Built(RouteTable table, List<StoredRoute> shadowed) {}
+
+  private RouteTables() {}
+
+  static Built build(String domain, List<StoredRoute> stored, List<String> apps) {
+    String base = domain.toLowerCase(Locale.ROOT);
+    var routes = new ArrayList<Route>();
+    var berths = new HashSet<String>();
+    String console = "berth." + base;
+    routes.add(new Route(console, "/", new Target.Console()));
+    berths.add(console);
+    for (String app : apps) {
+      String host = app + "." + base;
+      routes.add(new Route(host, "/", new Target.NoInstances(app)));
+      routes.add(new Route(host, CONSOLE_PREFIX, new Target.Console()));
+      berths.add(host);
+    }
+    var shadowed = new ArrayList<StoredRoute>();
+    for (StoredRoute route : stored) {
+      if (berths.contains(route.host())) {
+        shadowed.add(route);
+      } else {
+        routes.add(new Route(route.host(), route.pathPrefix(), upstreams(route)));
+      }
+    }
+    return new Built(new RouteTable(routes), List.copyOf(shadowed));
+  }
+
+  private static Target upstreams(StoredRoute route) {
+    return new Target.Upstreams(
+        route.targets().stream().map(HostPort::parse).toList(), route.balance());
+  }
+}

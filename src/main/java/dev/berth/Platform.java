@@ -15,6 +15,7 @@ import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
 import dev.berth.proxy.AppNames;
+import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
 import dev.berth.proxy.Routes;
@@ -41,7 +42,7 @@ import java.util.random.RandomGenerator;
  * lifecycles. Nothing is looked up at run time; a missing dependency is a compile error.
  *
  * <pre>
- * bind console ─► choose runtime ─► lock data dir ─► open store ─► migrate ─► domains + APIs ─► start
+ * bind console + proxy ─► choose runtime ─► lock data dir ─► open store ─► migrate ─► domains + APIs ─► start
  * stop: in reverse (console drains requests in flight, then the store closes, then the lock)
  * </pre>
  *
@@ -61,6 +62,7 @@ public final class Platform implements AutoCloseable {
   private final List<Lifecycle> parts = new ArrayList<>();
   private final List<Lifecycle> started = new ArrayList<>();
   private final ConsoleServer console;
+  private final EdgeServer edge;
   private final DataDir dataDir;
   private final Database database;
   private final Router router;
@@ -73,8 +75,20 @@ public final class Platform implements AutoCloseable {
     var metrics = new Metrics();
     this.router = new Router();
     DataDir dir = null;
+    ConsoleServer consoleServer = null;
+    EdgeServer edgeServer = null;
     try {
-      this.console = new ConsoleServer(config.consoleAddr(), router, metrics, ids, 10);
+      consoleServer = new ConsoleServer(config.consoleAddr(), router, metrics, ids, 10);
+      this.console = consoleServer;
+      edgeServer =
+          new EdgeServer(
+              config.httpAddr(),
+              routes,
+              consoleServer.address(),
+              metrics,
+              ids,
+              Runtime.getRuntime().availableProcessors());
+      this.edge = edgeServer;
       var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       dir = DataDir.open(config.dataDir());
       this.dataDir = dir;
@@ -85,7 +99,15 @@ public final class Platform implements AutoCloseable {
       this.firstStartPassword = wireDomains(ids, clock, new SecretBox(masterKey, random));
       wirePlatformApis(metrics, clock, runtime);
       parts.add(console);
+      parts.add(edge);
     } catch (RuntimeException e) {
+      // Free the ports bound above: a failed start leaves nothing listening.
+      if (edgeServer != null) {
+        edgeServer.stop();
+      }
+      if (consoleServer != null) {
+        consoleServer.stop();
+      }
       closeOpened();
       if (dir != null) {
         dir.discardIfCreated();
@@ -106,7 +128,7 @@ public final class Platform implements AutoCloseable {
     console.authenticator(auth.authenticator());
     var apps = new Apps(database, ids, clock, auditLog);
     var appEnv = new AppEnv(database, secrets, clock, auditLog);
-    new AppsApi(apps, appEnv, config::appUrl).register(router);
+    new AppsApi(apps, appEnv, this::appUrl).register(router);
     AppNames appNames = () -> apps.list().stream().map(a -> a.name().value()).toList();
     var routeStore = new RouteStore(database, clock, auditLog, config.domain(), appNames);
     var refresher =
@@ -200,6 +222,17 @@ public final class Platform implements AutoCloseable {
 
   public Router router() {
     return router;
+  }
+
+  /** Where the proxy listens (its real port when started on port 0). */
+  public InetSocketAddress proxyAddress() {
+    return edge.address();
+  }
+
+  /** An app's public address through the proxy, e.g. {@code http://hello.localhost:8080}. */
+  public String appUrl(String app) {
+    int port = edge.address().getPort();
+    return "http://" + app + "." + config.domain() + (port == 80 ? "" : ":" + port);
   }
 
   /** The live route table the edge proxy serves from. */

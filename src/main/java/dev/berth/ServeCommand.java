@@ -129,6 +129,7 @@ final class ServeCommand implements Callable<Integer> {
     var config = platform.config();
     out.println("Berth " + Version.current() + " is running.");
     out.println("  Console:  " + platform.consoleUrl());
+    out.println("  Apps:     " + platform.appUrl("<app>"));
     out.println(
         "  Data:     "
             + platform.dataDir().root()

@@ -53,7 +53,9 @@ class AppsIT {
     assertEquals("Hi", app.get("description"));
     assertEquals("main", app.get("deploy_branch"));
     assertEquals(
-        "http://hello.localhost:" + berth.platform().config().httpAddr().port(), app.get("url"));
+        "http://hello.localhost:" + berth.platform().proxyAddress().getPort(),
+        app.get("url"),
+        "the address the proxy really answers on");
     assertEquals(0L, app.get("env_count"));
     assertTrue(((String) app.get("id")).matches("[0-9a-z]{26}"));
     assertNotNull(app.get("created_at"));

@@ -25,12 +25,14 @@ class ServeFailuresIT {
   static Outcome serve(Map<String, String> env, String... args) {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
-    String[] argv = new String[args.length + 1];
-    argv[0] = "serve";
-    System.arraycopy(args, 0, argv, 1, args.length);
+    var argv = new java.util.ArrayList<String>(java.util.List.of("serve"));
+    argv.addAll(java.util.List.of(args));
+    if (!argv.contains("--http-addr")) {
+      argv.addAll(java.util.List.of("--http-addr", "127.0.0.1:0")); // never the machine's :8080
+    }
     int code =
         Main.run(
-            argv,
+            argv.toArray(String[]::new),
             name -> Optional.ofNullable(env.get(name)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -81,6 +83,24 @@ class ServeFailuresIT {
               "--console-addr",
               "127.0.0.1:" + taken.getLocalPort());
       assertOneLine(outcome, "is not available");
+      assertFalse(Files.exists(dir), "no data dir is left behind");
+    }
+  }
+
+  @Test
+  void proxyPortInUseCreatesNothing() throws Exception {
+    try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path dir = temp.resolve("fresh-proxy");
+      var outcome =
+          serve(
+              Map.of(),
+              "--data-dir",
+              dir.toString(),
+              "--console-addr",
+              "127.0.0.1:0",
+              "--http-addr",
+              "127.0.0.1:" + taken.getLocalPort());
+      assertOneLine(outcome, "choose another with --http-addr");
       assertFalse(Files.exists(dir), "no data dir is left behind");
     }
   }

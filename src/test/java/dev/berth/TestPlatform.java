@@ -114,6 +114,11 @@ public final class TestPlatform implements AutoCloseable {
     return platform.consoleUrl();
   }
 
+  /** The proxy's address, e.g. {@code http://127.0.0.1:41234}. */
+  public String proxyUrl() {
+    return "http://127.0.0.1:" + platform.proxyAddress().getPort();
+  }
+
   public Optional<String> databaseUrl() {
     return postgres.map(PostgresDb::url);
   }

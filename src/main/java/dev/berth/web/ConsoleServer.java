@@ -85,7 +85,8 @@ public final class ConsoleServer implements Lifecycle {
 
   @Override
   public void stop() {
-    server.stop(graceSeconds);
+    // A server that never started has nothing in flight: just free the port.
+    server.stop(executor == null ? 0 : graceSeconds);
     if (executor != null) {
       executor.close();
     }

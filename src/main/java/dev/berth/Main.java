@@ -42,7 +42,7 @@ public final class Main {
 
   /** Runs one command; returns its exit code. Tests call this in-process. */
   public static int run(String[] args, Platform.Environment env, PrintStream out, PrintStream err) {
-    var cli = commandLine(env, out, err);
+    var cli = commandLine(env, out, err, args.length > 0 && args[0].equals("serve"));
     try {
       return cli.execute(args);
     } finally {
@@ -51,10 +51,15 @@ public final class Main {
     }
   }
 
-  static CommandLine commandLine(Platform.Environment env, PrintStream out, PrintStream err) {
+  static CommandLine commandLine(
+      Platform.Environment env, PrintStream out, PrintStream err, boolean serving) {
     var cli = new CommandLine(new Main());
     cli.addSubcommand("serve", new ServeCommand(env, out));
-    dev.berth.cli.Cli.register(cli, env::get, out, err);
+    // The server never runs a client command: building their picocli models for `serve` would
+    // load and keep a few hundred classes for nothing.
+    if (!serving) {
+      dev.berth.cli.Cli.register(cli, env::get, out, err);
+    }
     cli.addSubcommand("admin", AdminCommand.commandLine(System.in, out, err));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));

@@ -87,7 +87,10 @@ public final class Platform implements AutoCloseable {
               consoleServer.address(),
               metrics,
               ids,
-              Runtime.getRuntime().availableProcessors());
+              // One event loop idles smallest; the throughput profile uses every core.
+              config.profile() == ServeConfig.Profile.SMALL
+                  ? 1
+                  : Runtime.getRuntime().availableProcessors());
       this.edge = edgeServer;
       var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       dir = DataDir.open(config.dataDir());

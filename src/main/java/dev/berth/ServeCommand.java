@@ -103,7 +103,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var platform = new Platform(config(), env, Clock.systemUTC(), new SecureRandom());
+    var config = config();
+    tuneProxyLibrary(config.profile());
+    var platform = new Platform(config, env, Clock.systemUTC(), new SecureRandom());
     platform.start();
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -123,6 +125,28 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * Netty reads these once, when its classes load, so they are set before the platform is built; a
+   * value given with -D on the command line wins. The small profile trades proxy speed for memory
+   * (measured in docs/benchmarks.md): the JDK's NIO selector, whose classes are already in the
+   * JDK's shared archive, instead of the native epoll transport, and no pooled buffers, recycler
+   * caches or leak-detector sampling.
+   */
+  static void tuneProxyLibrary(ServeConfig.Profile profile) {
+    setIfAbsent("io.netty.leakDetection.level", "disabled");
+    if (profile == ServeConfig.Profile.SMALL) {
+      setIfAbsent("io.netty.transport.noNative", "true");
+      setIfAbsent("io.netty.allocator.type", "unpooled");
+      setIfAbsent("io.netty.recycler.maxCapacityPerThread", "0");
+    }
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   private void banner(Platform platform) {

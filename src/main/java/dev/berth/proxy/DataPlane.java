@@ -3,6 +3,8 @@ package dev.berth.proxy;
 import dev.berth.core.Metrics;
 import io.netty.channel.group.ChannelGroup;
 import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -17,15 +19,27 @@ record DataPlane(
     Metrics metrics,
     ChannelGroup connections,
     AtomicInteger inFlight,
-    java.util.concurrent.atomic.AtomicBoolean draining) {
+    AtomicBoolean draining,
+    InstantSource clock,
+    AccessSink access) {
 
   static final String REQUESTS = "berth_proxy_requests_total";
+  private static final String[] STATUS_LABELS = {
+    Metrics.label("status", "1xx"),
+    Metrics.label("status", "2xx"),
+    Metrics.label("status", "3xx"),
+    Metrics.label("status", "4xx"),
+    Metrics.label("status", "5xx"),
+  };
 
   void count(int status) {
+    int index = status / 100 - 1;
     metrics.inc(
         REQUESTS,
         "Requests answered by the edge proxy, by status class.",
-        Metrics.label("status", (status / 100) + "xx"),
+        index >= 0 && index < STATUS_LABELS.length
+            ? STATUS_LABELS[index]
+            : Metrics.label("status", (status / 100) + "xx"),
         1);
   }
 }

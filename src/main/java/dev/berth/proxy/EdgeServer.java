@@ -22,20 +22,23 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.InstantSource;
+import java.util.Base64;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The edge proxy's HTTP listener. It binds in the constructor, so a port in use stops Berth before
  * anything else starts, and accepts connections from {@link #start()}.
  *
  * <pre>
- * downstream: ReadTimers ─► HttpServerCodec ─► RequestGuard ─► ProxyHandler ─► Exchange
+ * downstream: ReadTimers ─► ServerCodec ─► RequestGuard ─► ProxyHandler ─► Exchange (or Tunnel)
  * upstream:   HttpClientCodec ─► UpstreamHandler ─► Exchange
  * </pre>
  */
@@ -72,20 +75,43 @@ public final class EdgeServer implements Lifecycle {
         new DataPlane(
             routes,
             console,
-            ids::next,
+            requestIds(ids),
             pool,
             new Balancer(InstantSource.system(), limits.ejection().toMillis()),
             limits,
             metrics,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new AtomicInteger(),
-            new AtomicBoolean());
+            new AtomicBoolean(),
+            InstantSource.system(),
+            AccessSink.NONE);
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
         "gauge",
         sink -> sink.add("", pool.idleConnections()));
     this.server = bind(listen, epoll, limits);
+  }
+
+  /**
+   * Request ids in the usual id layout, made per event loop from a fast generator seeded by the
+   * platform's random source: a request id needs to be unique, not unguessable, and drawing two
+   * longs from the platform's SecureRandom for every request was a measurable share of its cost.
+   */
+  private static Supplier<String> requestIds(Ids ids) {
+    long seed = ByteBuffer.wrap(Base64.getUrlDecoder().decode(ids.secret(8))).getLong();
+    var seeds = new SplittableRandom(seed);
+    ThreadLocal<Ids> perLoop;
+    synchronized (seeds) {
+      perLoop = ThreadLocal.withInitial(() -> newIds(seeds));
+    }
+    return () -> perLoop.get().next();
+  }
+
+  private static Ids newIds(SplittableRandom seeds) {
+    synchronized (seeds) {
+      return new Ids(InstantSource.system(), seeds.split());
+    }
   }
 
   private Channel bind(HostPort listen, boolean epoll, ProxyLimits limits) {
@@ -108,12 +134,13 @@ public final class EdgeServer implements Lifecycle {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     plane.connections().add(ch);
+                    var timers = new ReadTimers(limits);
                     ch.pipeline()
                         .addLast(
-                            new ReadTimers(limits.idleKeepAlive(), limits.headerRead()),
-                            new HttpServerCodec(decoder),
+                            timers,
+                            new ServerCodec(decoder),
                             new RequestGuard(limits.maxHeaders(), plane.ids()),
-                            new ProxyHandler(plane));
+                            new ProxyHandler(plane, timers));
                   }
                 });
     try {

@@ -38,18 +38,49 @@ final class ErrorPages {
     return response;
   }
 
-  /** JSON wins when the Accept header names a JSON type before (or without) text/html. */
+  /**
+   * JSON wins when the Accept header rates a JSON type above text/html (by q-value, RFC 9110
+   * 12.5.1), or equally and listed first, or names no HTML at all. A type with q=0 is refused.
+   */
   static boolean prefersJson(String accept) {
     if (accept == null) {
       return false;
     }
-    String lower = accept.toLowerCase(java.util.Locale.ROOT);
-    int json = lower.indexOf("json");
-    if (json < 0) {
-      return false;
+    double jsonQ = -1;
+    double htmlQ = -1;
+    int jsonAt = -1;
+    int htmlAt = -1;
+    int index = 0;
+    for (String range : accept.split(",")) {
+      int semicolon = range.indexOf(';');
+      String type = (semicolon < 0 ? range : range.substring(0, semicolon)).trim();
+      double q = semicolon < 0 ? 1 : quality(range.substring(semicolon + 1));
+      if (type.regionMatches(true, type.length() - 4, "json", 0, 4) && q > jsonQ) {
+        jsonQ = q;
+        jsonAt = index;
+      } else if (type.equalsIgnoreCase("text/html") && q > htmlQ) {
+        htmlQ = q;
+        htmlAt = index;
+      }
+      index++;
     }
-    int html = lower.indexOf("text/html");
-    return html < 0 || json < html;
+    return jsonQ > 0 && (jsonQ > htmlQ || (jsonQ == htmlQ && jsonAt < htmlAt));
+  }
+
+  /** The q parameter of a media range's parameters (1 when absent, 0 when unreadable). */
+  private static double quality(String parameters) {
+    for (String parameter : parameters.split(";")) {
+      String p = parameter.trim();
+      if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
+        try {
+          double q = Double.parseDouble(p.substring(2).trim());
+          return q >= 0 && q <= 1 ? q : 0;
+        } catch (NumberFormatException e) {
+          return 0;
+        }
+      }
+    }
+    return 1;
   }
 
   private static String html(Problem problem, String requestId) {
@@ -84,6 +115,11 @@ final class ErrorPages {
 
   static Problem badRequest(String detail) {
     return Problem.of("bad-request", "Bad request", 400, detail);
+  }
+
+  static Problem requestTimeout() {
+    return Problem.of(
+        "request-timeout", "Request timeout", 408, "the request body stopped arriving");
   }
 
   static Problem badGateway() {

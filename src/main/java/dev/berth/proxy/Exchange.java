@@ -2,6 +2,7 @@ package dev.berth.proxy;
 
 import dev.berth.core.HostPort;
 import dev.berth.core.Problem;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,16 +11,15 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request forwarded upstream and its response streamed back, chunk by chunk, with backpressure
@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * connect (pooled or new; refused: eject, try another instance)
  *   ─► head sent (chunked bodies wait for a first valid chunk) ─► body relayed
  *   ─► response head ─► response body ─► last chunk: back to the pool when both sides keep alive
- * failures: before the response head → 502/504 page; after it → downstream closed (reset)
+ * a pooled connection found closed before any answer, with no body byte sent: once more, fresh
+ * 101 to a WebSocket upgrade ─► Tunnel
+ * failures: before the response head → 400/408/502/504 page; after it → downstream closed
  * </pre>
  */
 final class Exchange implements UpstreamHandler.Listener {
@@ -39,21 +41,29 @@ final class Exchange implements UpstreamHandler.Listener {
   private final HttpRequest request;
   private final String requestId;
   private final Target.Upstreams target;
+  private final HostPort fixed;
   private final boolean keepAlive;
   private final boolean chunked;
-  private final String accept;
-  private final Set<HostPort> tried = new HashSet<>();
-  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+  private final boolean upgrade;
+  private HostPort first;
+  private Set<HostPort> tried;
+  private ArrayDeque<HttpContent> pending;
   private Channel upstream;
   private HostPort instance;
   private InetSocketAddress address;
-  private ScheduledFuture<?> timeout;
+  private boolean reused;
+  private boolean retried;
   private boolean headSent;
+  private boolean bodySent;
+  private boolean lastSent;
+  private boolean dirty;
   private boolean requestDone;
   private boolean responseStarted;
   private boolean informational;
   private boolean upstreamKeepAlive;
   private boolean over;
+  private int status;
+  private long bytesOut;
 
   Exchange(
       ProxyHandler owner,
@@ -62,51 +72,95 @@ final class Exchange implements UpstreamHandler.Listener {
       HttpRequest request,
       String requestId,
       Target.Upstreams target,
-      boolean keepAlive) {
+      HostPort fixed,
+      boolean keepAlive,
+      boolean upgrade) {
     this.owner = owner;
     this.down = down;
     this.plane = plane;
     this.request = request;
     this.requestId = requestId;
     this.target = target;
+    this.fixed = fixed;
     this.keepAlive = keepAlive;
+    this.upgrade = upgrade;
     this.chunked = HttpUtil.isTransferEncodingChunked(request);
-    this.accept = request.headers().get(HttpHeaderNames.ACCEPT);
   }
 
   void start() {
-    down.channel().config().setAutoRead(false);
+    if (owner.timers().mode() == ReadTimers.Mode.BODY) {
+      // Hold the body until the head can go: reading on would only queue it here.
+      down.channel().config().setAutoRead(false);
+    }
     connect();
   }
 
   private void connect() {
     instance =
-        target == null
-            ? ProxyHandler.console(plane.console())
-            : plane.balancer().pick(target, tried);
+        fixed != null
+            ? fixed
+            : plane
+                .balancer()
+                .pick(target, tried != null ? tried : first != null ? Set.of(first) : Set.of());
     if (instance == null) {
       fail(ErrorPages.badGateway());
       return;
     }
-    tried.add(instance);
-    address = new InetSocketAddress(instance.host(), instance.port());
-    var loop = down.channel().eventLoop();
-    Channel pooled = plane.pool().take(loop, address);
-    if (pooled != null) {
-      attached(pooled);
+    if (fixed == null && (tried != null || first != null)) {
+      // A second try: only now is a set of tried instances worth making.
+      if (tried == null) {
+        tried = new HashSet<>(4);
+        tried.add(first);
+      }
+      tried.add(instance);
+    }
+    if (first == null) {
+      first = instance;
+    }
+    var lookup = plane.pool().address(instance);
+    if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+      connect(lookup.join(), false);
       return;
     }
+    lookup.whenComplete(
+        (resolved, error) ->
+            down.executor()
+                .execute(
+                    () -> {
+                      if (over) {
+                        return;
+                      }
+                      if (error != null || resolved.isUnresolved()) {
+                        fail(ErrorPages.badGateway());
+                      } else {
+                        connect(resolved, false);
+                      }
+                    }));
+  }
+
+  private void connect(InetSocketAddress resolved, boolean fresh) {
+    address = resolved;
+    var loop = down.channel().eventLoop();
+    Channel pooled = fresh ? null : plane.pool().take(loop, address);
+    if (pooled != null) {
+      attached(pooled, true);
+      return;
+    }
+    var picked = instance;
     plane
         .pool()
         .connect(loop, address)
         .addListener(
             (ChannelFutureListener)
                 f -> {
+                  if (f.isSuccess()) {
+                    plane.balancer().opened(picked, f.channel());
+                  }
                   if (over) {
                     f.channel().close();
                   } else if (f.isSuccess()) {
                     plane.balancer().recovered(instance);
-                    attached(f.channel());
+                    attached(f.channel(), false);
                   } else {
                     connectFailed(f.cause());
                   }
@@ -120,7 +174,7 @@ final class Exchange implements UpstreamHandler.Listener {
     }
     if (cause instanceof ConnectException && target != null) {
       plane.balancer().eject(instance);
-      if (target.instances().size() > tried.size()) {
+      if (target.instances().size() > (tried == null ? 1 : tried.size())) {
         connect(); // nothing was sent yet, so another instance can take the request
         return;
       }
@@ -128,29 +182,47 @@ final class Exchange implements UpstreamHandler.Listener {
     fail(ErrorPages.badGateway());
   }
 
-  private void attached(Channel channel) {
+  private void attached(Channel channel, boolean pooled) {
     upstream = channel;
+    reused = pooled;
     UpstreamHandler.of(channel).attach(this);
     plane.balancer().started(instance);
     maybeSendHead();
   }
 
   private void maybeSendHead() {
-    if (headSent || upstream == null || (chunked && pending.isEmpty() && !requestDone)) {
+    if (headSent
+        || upstream == null
+        || (chunked && (pending == null || pending.isEmpty()) && !requestDone)) {
       return;
     }
     headSent = true;
-    upstream.write(request);
-    HttpContent content;
-    while ((content = pending.poll()) != null) {
-      upstream.write(content);
+    upstream.write(request, upstream.voidPromise());
+    if (pending != null) {
+      HttpContent content;
+      while ((content = pending.poll()) != null) {
+        send(content);
+      }
+    }
+    if (requestDone && !lastSent) {
+      send(LastHttpContent.EMPTY_LAST_CONTENT);
     }
     upstream.flush();
+    dirty = false;
     if (requestDone) {
-      armTimeout();
-    } else {
-      down.channel().config().setAutoRead(upstream.isWritable());
+      owner.timers().awaitResponse();
+    } else if (!down.channel().config().isAutoRead() && upstream.isWritable()) {
+      down.channel().config().setAutoRead(true);
     }
+  }
+
+  private void send(HttpContent content) {
+    if (content.content().isReadable()) {
+      bodySent = true;
+    }
+    lastSent |= content instanceof LastHttpContent;
+    upstream.write(content, upstream.voidPromise());
+    dirty = true;
   }
 
   void onRequestContent(HttpContent content) {
@@ -159,36 +231,49 @@ final class Exchange implements UpstreamHandler.Listener {
       abort(ErrorPages.badRequest("the request body is not valid HTTP/1.1 framing"));
       return;
     }
+    if (over) {
+      content.release();
+      return;
+    }
     boolean last = content instanceof LastHttpContent;
     requestDone |= last;
     if (!headSent) {
+      if (content == LastHttpContent.EMPTY_LAST_CONTENT) {
+        maybeSendHead(); // no body: the head goes with an empty last chunk
+        return;
+      }
+      if (pending == null) {
+        pending = new ArrayDeque<>(4);
+      }
       pending.add(content);
       maybeSendHead();
       return;
     }
-    upstream.write(content);
+    send(content);
     if (last) {
-      armTimeout();
+      owner.timers().awaitResponse();
     } else if (!upstream.isWritable()) {
       down.channel().config().setAutoRead(false);
     }
   }
 
   void flushUpstream() {
-    if (upstream != null && headSent) {
+    if (dirty && upstream != null && headSent) {
+      dirty = false;
       upstream.flush();
     }
   }
 
-  private void armTimeout() {
-    long millis = plane.limits().upstreamResponse().toMillis();
-    timeout = down.executor().schedule(this::timedOut, millis, TimeUnit.MILLISECONDS);
-  }
-
-  private void timedOut() {
+  /** The upstream did not answer within the response limit. */
+  void timedOut() {
     if (!over && !responseStarted) {
       fail(ErrorPages.gatewayTimeout());
     }
+  }
+
+  /** The client stopped sending its body: 408 when no answer started, else cut. */
+  void bodyStalled() {
+    abort(ErrorPages.requestTimeout());
   }
 
   @Override
@@ -196,12 +281,19 @@ final class Exchange implements UpstreamHandler.Listener {
     int code = response.status().code();
     if (code >= 100 && code < 200 && code != 101) {
       informational = true; // 100 Continue and friends: relayed, the real response follows
-      down.write(response);
+      down.write(response, down.voidPromise());
       return;
     }
-    cancelTimeout();
     responseStarted = true;
-    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    status = code;
+    if (requestDone) {
+      owner.timers().busy();
+    }
+    if (code == 101 && upgrade) {
+      switchToTunnel(response);
+      return;
+    }
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response) && code != 101;
     var headers = response.headers();
     HopHeaders.strip(headers);
     headers.add(HttpHeaderNames.VIA, "1.1 berth");
@@ -213,9 +305,24 @@ final class Exchange implements UpstreamHandler.Listener {
     if (!keepAlive) {
       headers.set(HttpHeaderNames.CONNECTION, "close");
     }
-    response.setProtocolVersion(io.netty.handler.codec.http.HttpVersion.HTTP_1_1);
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
     plane.count(code);
-    down.write(response);
+    down.write(response, down.voidPromise());
+  }
+
+  private void switchToTunnel(HttpResponse response) {
+    HopHeaders.stripForUpgrade(response.headers());
+    response.headers().add(HttpHeaderNames.VIA, "1.1 berth");
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    plane.count(101);
+    down.writeAndFlush(response, down.voidPromise());
+    var channel = upstream;
+    over = true; // the tunnel owns both connections and the in-flight count from here
+    upstream = null;
+    var tunnel = new Tunnel(owner, down, plane, channel, instance);
+    UpstreamHandler.of(channel).attach(tunnel);
+    owner.becomeTunnel(tunnel);
+    tunnel.start();
   }
 
   @Override
@@ -226,13 +333,19 @@ final class Exchange implements UpstreamHandler.Listener {
       content.release();
       return;
     }
-    down.write(content);
+    bytesOut += content.content().readableBytes();
+    down.write(content, down.voidPromise());
     if (last) {
       down.flush();
       complete();
     } else if (!down.channel().isWritable()) {
       upstream.config().setAutoRead(false);
     }
+  }
+
+  @Override
+  public void onBytes(ByteBuf bytes) {
+    ReferenceCountUtil.release(bytes); // an HTTP exchange never gets raw bytes
   }
 
   @Override
@@ -258,6 +371,16 @@ final class Exchange implements UpstreamHandler.Listener {
     if (over) {
       return;
     }
+    if (!responseStarted && reused && !retried && !bodySent) {
+      // A kept-alive connection the app had already closed: nothing of the request was used.
+      retried = true;
+      detachUpstream();
+      headSent = false;
+      lastSent = false;
+      connect(address, true); // the same instance, on a new connection
+
+      return;
+    }
     if (!responseStarted) {
       fail(ErrorPages.badGateway());
     } else {
@@ -269,10 +392,10 @@ final class Exchange implements UpstreamHandler.Listener {
   /** The response is complete: pool the upstream when both sides keep alive. */
   private void complete() {
     Channel channel = upstream;
+    var address = this.address;
     boolean reusable = upstreamKeepAlive && requestDone;
     end();
     if (reusable) {
-      channel.config().setAutoRead(true);
       plane.pool().release(channel, address);
     } else {
       channel.close();
@@ -281,22 +404,27 @@ final class Exchange implements UpstreamHandler.Listener {
   }
 
   private void fail(Problem problem) {
+    var page = ErrorPages.page(problem, requestId, request.headers().get(HttpHeaderNames.ACCEPT));
+    status = problem.status();
+    bytesOut = page.content().readableBytes();
     Channel channel = upstream;
     end();
     if (channel != null) {
       channel.close();
     }
     boolean keep = keepAlive && requestDone;
-    var page = ErrorPages.page(problem, requestId, accept);
     plane.count(problem.status());
     if (!keep) {
       page.headers().set(HttpHeaderNames.CONNECTION, "close");
     }
-    down.writeAndFlush(page);
+    down.writeAndFlush(page, down.voidPromise());
     owner.exchangeDone(keep);
   }
 
   private void abort(Problem problem) {
+    if (over) {
+      return;
+    }
     if (!responseStarted) {
       fail(problem);
       return;
@@ -322,9 +450,15 @@ final class Exchange implements UpstreamHandler.Listener {
       return;
     }
     over = true;
-    cancelTimeout();
-    pending.forEach(HttpContent::release);
-    pending.clear();
+    if (pending != null) {
+      pending.forEach(HttpContent::release);
+      pending.clear();
+    }
+    detachUpstream();
+    owner.finished(status != 0 ? status : 499, bytesOut, instance);
+  }
+
+  private void detachUpstream() {
     if (upstream != null) {
       var handler = UpstreamHandler.of(upstream);
       if (handler != null) {
@@ -333,16 +467,5 @@ final class Exchange implements UpstreamHandler.Listener {
       plane.balancer().finished(instance);
     }
     upstream = null;
-  }
-
-  private void cancelTimeout() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
-    }
-  }
-
-  static HttpResponseStatus status(Problem problem) {
-    return HttpResponseStatus.valueOf(problem.status());
   }
 }

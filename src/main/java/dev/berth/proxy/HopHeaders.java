@@ -1,29 +1,32 @@
 package dev.berth.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.regex.Pattern;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.function.Supplier;
 
 /**
  * Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection and are never forwarded: Connection
  * and every header it names, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade. Transfer-Encoding
- * stays when it is chunked because Netty's encoder re-frames the body from it.
+ * stays when it is chunked because Netty's encoder re-frames the body from it. The one exception is
+ * a WebSocket upgrade, whose Upgrade and Connection headers are forwarded (re-written to exactly
+ * {@code Upgrade: websocket}, {@code Connection: Upgrade}) so the app can accept it.
  */
 final class HopHeaders {
-  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final int MAX_ID = 64;
 
   private HopHeaders() {}
 
   static void strip(HttpHeaders headers) {
-    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String named : value.split(",")) {
-        String name = named.trim();
-        if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) {
-          headers.remove(name);
-        }
+    String connection = headers.get(HttpHeaderNames.CONNECTION);
+    if (connection != null) {
+      for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        removeNamed(headers, value);
       }
+      headers.remove(HttpHeaderNames.CONNECTION);
     }
-    headers.remove(HttpHeaderNames.CONNECTION);
     headers.remove("Keep-Alive");
     headers.remove("Proxy-Connection");
     headers.remove(HttpHeaderNames.TE);
@@ -31,10 +34,66 @@ final class HopHeaders {
     headers.remove(HttpHeaderNames.UPGRADE);
   }
 
+  private static void removeNamed(HttpHeaders headers, String value) {
+    int start = 0;
+    while (start <= value.length()) {
+      int comma = value.indexOf(',', start);
+      int end = comma < 0 ? value.length() : comma;
+      String name = value.substring(start, end).trim();
+      if (!name.isEmpty()
+          && !name.equalsIgnoreCase("transfer-encoding")
+          && !name.equalsIgnoreCase("keep-alive")
+          && !name.equalsIgnoreCase("close")) {
+        headers.remove(name);
+      }
+      start = end + 1;
+    }
+  }
+
+  /**
+   * True for a WebSocket opening handshake (RFC 6455 4.1): a GET whose Connection names Upgrade and
+   * whose Upgrade is websocket. Only such a request is forwarded with its upgrade headers.
+   */
+  static boolean isWebSocketUpgrade(HttpRequest request) {
+    var headers = request.headers();
+    return request.method().equals(HttpMethod.GET)
+        && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+  }
+
+  /** Strips hop-by-hop headers from a WebSocket handshake, then puts the upgrade back. */
+  static void stripForUpgrade(HttpHeaders headers) {
+    strip(headers);
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+  }
+
   /** The incoming X-Request-Id when it is safe to log and echo, else a new one. */
-  static String requestId(HttpHeaders headers, java.util.function.Supplier<String> fresh) {
+  static String requestId(HttpHeaders headers, Supplier<String> fresh) {
     String incoming = headers.get("X-Request-Id");
-    return incoming != null && SAFE_ID.matcher(incoming).matches() ? incoming : fresh.get();
+    return incoming != null && safeId(incoming) ? incoming : fresh.get();
+  }
+
+  /** 1 to 64 of {@code A-Z a-z 0-9 . _ : -}. */
+  private static boolean safeId(String id) {
+    if (id.isEmpty() || id.length() > MAX_ID) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sets the X-Forwarded-* family on a request bound upstream. */

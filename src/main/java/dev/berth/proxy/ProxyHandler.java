@@ -10,48 +10,90 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
  * One downstream HTTP/1.1 connection: routes each request and either answers it here (404, 503,
  * redirects) or hands it to an {@link Exchange} that forwards it upstream. One request at a time: a
- * pipelined next request is held (and reading paused) until the current response is done.
+ * pipelined next request is held (and reading paused) until the current response is done. A
+ * WebSocket upgrade that the app accepts turns the connection into a {@link Tunnel}.
  *
  * <pre>
  * IDLE ──head──► LOCAL (answered here, body dropped) ──request end──► IDLE
  *        └─────► PROXY (Exchange streams both ways) ──exchange done──► IDLE or closed
+ *                  └─ 101 to a WebSocket upgrade ──► TUNNEL (raw bytes both ways) ──► closed
  * </pre>
+ *
+ * Every finished request is reported once to the access sink, with its status, the body bytes sent
+ * downstream and its duration.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter {
+final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTimers.Expiry {
   private enum State {
     IDLE,
     LOCAL,
-    PROXY
+    PROXY,
+    TUNNEL
   }
 
   private final DataPlane plane;
+  private final ReadTimers timers;
+  private final HostPort consoleInstance;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private State state = State.IDLE;
   private boolean requestOpen;
   private boolean localKeepAlive;
+  private boolean upgradable;
+  private String client;
   private Exchange exchange;
+  private Tunnel tunnel;
+  // The request being served, for its access record.
+  private long startNanos;
+  private long startMillis;
+  private String method;
+  private String hostHeader;
+  private String path;
+  private String requestId;
+  private boolean recorded = true;
 
-  ProxyHandler(DataPlane plane) {
+  ProxyHandler(DataPlane plane, ReadTimers timers) {
     this.plane = plane;
+    this.timers = timers;
+    this.consoleInstance = console(plane.console());
+    timers.expiry(this);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     this.ctx = context;
+    // Only a plain HTTP/1.1 connection can become a tunnel (never an HTTP/2 stream).
+    this.upgradable =
+        context.pipeline().get(ServerCodec.class) != null
+            || context.pipeline().get(HttpServerCodec.class) != null;
+    this.client =
+        context.channel().remoteAddress() instanceof InetSocketAddress address
+            ? address.getAddress() != null
+                ? address.getAddress().getHostAddress()
+                : address.getHostString()
+            : "unknown";
+  }
+
+  ReadTimers timers() {
+    return timers;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
+    if (state == State.TUNNEL) {
+      tunnel.fromDownstream(msg);
+      return;
+    }
     if (state != State.IDLE && (!requestOpen || !held.isEmpty())) {
       held.add(msg);
       context.channel().config().setAutoRead(false);
@@ -83,12 +125,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           localEnded();
         }
       }
-      case IDLE -> content.release();
+      case IDLE, TUNNEL -> content.release();
     }
   }
 
   private void begin(HttpRequest request) {
-    ctx.pipeline().get(ReadTimers.class).headReceived();
+    boolean bodyFollows =
+        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    timers.headReceived(bodyFollows);
     requestOpen = true;
     boolean keepAlive = HttpUtil.isKeepAlive(request) && !plane.draining().get();
     String requestId = HopHeaders.requestId(request.headers(), plane.ids());
@@ -97,6 +141,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     String uri = request.uri();
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
+    started(request, requestId, host, path);
     var route = plane.routes().current().match(name, path);
     String accept = request.headers().get(HttpHeaderNames.ACCEPT);
     if (route.isEmpty()) {
@@ -119,17 +164,58 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private void started(HttpRequest request, String id, String host, String requestPath) {
+    recorded = false;
+    startNanos = System.nanoTime();
+    startMillis = plane.clock().millis();
+    method = request.method().name();
+    hostHeader = host;
+    path = requestPath;
+    requestId = id;
+  }
+
+  /** Reports the current request to the access sink, once. */
+  void finished(int status, long bytesOut, HostPort upstream) {
+    if (recorded) {
+      return;
+    }
+    recorded = true;
+    if (plane.access() == AccessSink.NONE) {
+      return;
+    }
+    plane
+        .access()
+        .record(
+            new AccessRecord(
+                startMillis,
+                hostHeader,
+                method,
+                path,
+                status,
+                bytesOut,
+                (System.nanoTime() - startNanos) / 1000,
+                upstream == null ? null : upstream.host() + ":" + upstream.port(),
+                client,
+                requestId));
+  }
+
   private void proxy(
       HttpRequest request, String requestId, Target.Upstreams target, boolean keepAlive) {
     state = State.PROXY;
     plane.inFlight().incrementAndGet();
-    String client = ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getHostString();
     HttpRequest outgoing = request;
     String host = request.headers().get(HttpHeaderNames.HOST);
-    HopHeaders.strip(outgoing.headers());
+    boolean upgrade = upgradable && HopHeaders.isWebSocketUpgrade(request);
+    if (upgrade) {
+      HopHeaders.stripForUpgrade(outgoing.headers());
+    } else {
+      HopHeaders.strip(outgoing.headers());
+    }
     HopHeaders.forwarded(outgoing.headers(), client, host, requestId);
     outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
-    exchange = new Exchange(this, ctx, plane, outgoing, requestId, target, keepAlive);
+    var instance = target == null ? consoleInstance : null;
+    exchange =
+        new Exchange(this, ctx, plane, outgoing, requestId, target, instance, keepAlive, upgrade);
     exchange.start();
   }
 
@@ -160,12 +246,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     state = State.LOCAL;
     localKeepAlive = keepAlive;
     plane.count(response.status().code());
+    finished(response.status().code(), response.content().readableBytes(), null);
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, "close");
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ctx.writeAndFlush(response);
+    ctx.writeAndFlush(response, ctx.voidPromise());
   }
 
   private void localEnded() {
@@ -179,6 +266,30 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ready(keepAlive && !plane.draining().get());
   }
 
+  /** The app accepted a WebSocket upgrade: from now on this connection relays raw bytes. */
+  void becomeTunnel(Tunnel next) {
+    exchange = null;
+    tunnel = next;
+    state = State.TUNNEL;
+    timers.tunnel();
+    var codec = ctx.pipeline().get(ServerCodec.class);
+    if (codec != null) {
+      ctx.pipeline().remove(codec);
+    } else if (ctx.pipeline().get(HttpServerCodec.class) != null) {
+      ctx.pipeline().remove(HttpServerCodec.class);
+    }
+    while (!held.isEmpty()) {
+      tunnel.fromDownstream(held.poll());
+    }
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /** The tunnel ended (either side closed); it closes this connection once its bytes are out. */
+  void tunnelDone() {
+    tunnel = null;
+    plane.inFlight().decrementAndGet();
+  }
+
   private void ready(boolean keepAlive) {
     state = State.IDLE;
     if (!keepAlive) {
@@ -186,11 +297,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    ctx.pipeline().get(ReadTimers.class).awaitHead();
+    timers.awaitHead();
     while (!held.isEmpty() && (state == State.IDLE || requestOpen)) {
       handle(held.poll());
     }
-    if (held.isEmpty() && (state == State.IDLE || requestOpen)) {
+    if (held.isEmpty()
+        && (state == State.IDLE || requestOpen)
+        && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
     }
   }
@@ -199,6 +312,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext context) {
     if (exchange != null) {
       exchange.flushUpstream();
+    } else if (tunnel != null) {
+      tunnel.downstreamReadComplete();
     }
     context.fireChannelReadComplete();
   }
@@ -207,8 +322,26 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext context) {
     if (exchange != null) {
       exchange.downstreamWritable(context.channel().isWritable());
+    } else if (tunnel != null) {
+      tunnel.downstreamWritable(context.channel().isWritable());
     }
     context.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void bodyStalled() {
+    if (exchange != null) {
+      exchange.bodyStalled();
+    } else {
+      ctx.close(); // a local answer was sent; the rest of its body is not worth waiting for
+    }
+  }
+
+  @Override
+  public void responseLate() {
+    if (exchange != null) {
+      exchange.timedOut();
+    }
   }
 
   @Override
@@ -218,6 +351,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       exchange = null;
       plane.inFlight().decrementAndGet();
     }
+    if (tunnel != null) {
+      tunnel.downstreamClosed();
+    }
+    finished(499, 0, null); // the client went away before its answer was complete
     held.forEach(ReferenceCountUtil::release);
     held.clear();
   }
@@ -227,7 +364,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     context.close();
   }
 
-  static HostPort console(java.net.InetSocketAddress address) {
+  static HostPort console(InetSocketAddress address) {
     return new HostPort(address.getHostString(), address.getPort());
   }
 }

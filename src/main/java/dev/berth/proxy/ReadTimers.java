@@ -2,33 +2,56 @@ package dev.berth.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a downstream connection that is idle between requests for longer than the keep-alive
- * timeout, or that started a request head and did not finish it within the header timeout (slow
- * clients holding connections open). Sits before the HTTP codec so it sees the first raw bytes.
+ * Every clock of one downstream connection, on one reusable timer: a request only moves a deadline
+ * (a field), and the timer, when it fires early, re-arms itself for what is left. Scheduling a
+ * timer per request was a large share of the proxy's per-request cost.
  *
  * <pre>
- * awaiting ──first bytes──► reading head ──head decoded──► busy ──response done──► awaiting
- *    └ idle timeout: close      └ header timeout: close
+ * IDLE ──first bytes──► HEAD ──head decoded──► BODY ──request end──► RESPONSE ──head──► NONE
+ *  └ idle keep-alive:      └ header read:        └ no bytes for        └ upstream response:
+ *    close                   close                 body read: 408        504 (via the owner)
+ * TUNNEL (WebSocket): no bytes either way for the tunnel idle limit: close
  * </pre>
+ *
+ * Sits before the HTTP codec so it sees the first raw bytes, and stays when a WebSocket upgrade
+ * removes the codec.
  */
 final class ReadTimers extends ChannelInboundHandlerAdapter {
-  private final long idleMillis;
-  private final long headerMillis;
-  private ChannelHandlerContext ctx;
-  private boolean awaiting;
-  private ScheduledFuture<?> timer;
-  private boolean scanning = true;
-  private boolean folded;
-  private int last4;
+  /** What the owner does when a request's body stalls or its upstream answers too late. */
+  interface Expiry {
+    void bodyStalled();
 
-  ReadTimers(Duration idle, Duration header) {
-    this.idleMillis = idle.toMillis();
-    this.headerMillis = header.toMillis();
+    void responseLate();
+  }
+
+  enum Mode {
+    IDLE,
+    HEAD,
+    BODY,
+    RESPONSE,
+    TUNNEL,
+    NONE
+  }
+
+  private final ProxyLimits limits;
+  private final Runnable check = this::check;
+  private ChannelHandlerContext ctx;
+  private Expiry expiry;
+  private Mode mode = Mode.NONE;
+  private long deadline;
+  private long firesAt;
+  private ScheduledFuture<?> timer;
+
+  ReadTimers(ProxyLimits limits) {
+    this.limits = limits;
+  }
+
+  void expiry(Expiry owner) {
+    this.expiry = owner;
   }
 
   @Override
@@ -44,75 +67,102 @@ final class ReadTimers extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
-    if (awaiting) {
-      awaiting = false;
-      arm(headerMillis);
-    }
-    if (scanning && msg instanceof io.netty.buffer.ByteBuf bytes) {
-      scan(bytes);
+    switch (mode) {
+      case IDLE -> set(Mode.HEAD, limits.headerRead().toNanos());
+      case BODY -> deadline = System.nanoTime() + limits.bodyRead().toNanos();
+      case TUNNEL -> touch();
+      case HEAD, RESPONSE, NONE -> {}
     }
     context.fireChannelRead(msg);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext context) {
-    cancel();
+    mode = Mode.NONE;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     context.fireChannelInactive();
   }
 
-  /**
-   * Netty's decoder joins obs-fold lines (a header line starting with space or tab) silently; a
-   * backend may not, so the head's raw bytes are scanned for them until its blank line.
-   */
-  private void scan(io.netty.buffer.ByteBuf bytes) {
-    for (int i = bytes.readerIndex(); i < bytes.writerIndex() && scanning; i++) {
-      int b = bytes.getByte(i) & 0xff;
-      if ((last4 & 0xff) == '\n' && (b == ' ' || b == '\t') && (last4 & 0xff00) != 0) {
-        folded = true;
-      }
-      last4 = (last4 << 8) | b;
-      if (last4 == 0x0d0a0d0a || (last4 & 0xffff) == 0x0a0a) {
-        scanning = false;
-      }
-    }
-  }
-
-  /** True when the request head just decoded had a folded header line. */
-  boolean folded() {
-    return folded;
+  Mode mode() {
+    return mode;
   }
 
   /** Between requests: the idle keep-alive timeout runs until the next byte. */
   void awaitHead() {
-    awaiting = true;
-    scanning = true;
-    folded = false;
-    last4 = 0;
-    arm(idleMillis);
+    set(Mode.IDLE, limits.idleKeepAlive().toNanos());
   }
 
-  /** A complete head arrived: no read timer while the request is being served. */
-  void headReceived() {
-    awaiting = false;
-    cancel();
+  /** A complete head arrived; its body (if any) must keep coming. */
+  void headReceived(boolean bodyFollows) {
+    if (bodyFollows) {
+      set(Mode.BODY, limits.bodyRead().toNanos());
+    } else {
+      mode = Mode.NONE;
+    }
   }
 
-  private void arm(long millis) {
-    cancel();
-    timer =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  ctx.close();
-                },
-                millis,
-                TimeUnit.MILLISECONDS);
+  /** The whole request is read and forwarded: the upstream has this long to answer. */
+  void awaitResponse() {
+    set(Mode.RESPONSE, limits.upstreamResponse().toNanos());
   }
 
-  private void cancel() {
+  /** The response head arrived, or the request was answered here. */
+  void busy() {
+    mode = Mode.NONE;
+  }
+
+  /** A WebSocket tunnel: closed after the tunnel idle limit without bytes either way. */
+  void tunnel() {
+    set(Mode.TUNNEL, limits.tunnelIdle().toNanos());
+  }
+
+  /** Bytes moved through the tunnel (called from the upstream side too). */
+  void touch() {
+    deadline = System.nanoTime() + limits.tunnelIdle().toNanos();
+  }
+
+  private void set(Mode next, long nanos) {
+    mode = next;
+    deadline = System.nanoTime() + nanos;
+    if (timer == null || deadline < firesAt) {
+      schedule();
+    }
+  }
+
+  private void schedule() {
     if (timer != null) {
       timer.cancel(false);
-      timer = null;
+    }
+    firesAt = deadline;
+    timer =
+        ctx.executor()
+            .schedule(check, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void check() {
+    timer = null;
+    if (mode == Mode.NONE || !ctx.channel().isActive()) {
+      return;
+    }
+    if (deadline - System.nanoTime() > 0) {
+      schedule();
+      return;
+    }
+    if (mode == Mode.BODY && !ctx.channel().config().isAutoRead()) {
+      // Reading is paused because the upstream is slow to take the body: not the client's fault.
+      deadline = System.nanoTime() + limits.bodyRead().toNanos();
+      schedule();
+      return;
+    }
+    Mode expired = mode;
+    mode = Mode.NONE;
+    switch (expired) {
+      case BODY -> expiry.bodyStalled();
+      case RESPONSE -> expiry.responseLate();
+      case IDLE, HEAD, TUNNEL, NONE -> ctx.close();
     }
   }
 }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -30,7 +29,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
   private static final Pattern HOST =
       Pattern.compile(
           "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\\.[A-Za-z0-9-]{1,63})*\\.?"
-              + "|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
+              + "|\\[[0-9A-Fa-f:.]{2,45}\\])");
   private final int maxHeaders;
   private final Supplier<String> ids;
   private boolean rejected;
@@ -47,11 +46,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     if (msg instanceof HttpRequest request) {
-      var timers = ctx.pipeline().get(ReadTimers.class);
-      Problem problem =
-          timers != null && timers.folded()
-              ? ErrorPages.badRequest("folded header lines (obs-fold) are not accepted")
-              : check(request);
+      Problem problem = check(request);
       if (problem != null) {
         rejected = true;
         ReferenceCountUtil.release(msg);
@@ -85,7 +80,9 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
           431,
           "more than " + maxHeaders + " header fields");
     }
-    for (Map.Entry<String, String> header : headers) {
+    var all = headers.iteratorCharSequence();
+    while (all.hasNext()) {
+      var header = all.next();
       if (hasControl(header.getKey()) || hasControl(header.getValue())) {
         return ErrorPages.badRequest("a header holds a control character");
       }
@@ -98,6 +95,9 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
   }
 
   private static Problem decodeProblem(Throwable cause) {
+    if (cause instanceof ServerCodec.FoldedHeader) {
+      return ErrorPages.badRequest("folded header lines (obs-fold) are not accepted");
+    }
     if (cause instanceof TooLongHttpLineException) {
       return Problem.of("uri-too-long", "URI too long", 414, "the request line is too long");
     }
@@ -113,12 +113,19 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
   private static Problem checkFraming(HttpRequest request) {
     var headers = request.headers();
-    var lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
-    var encodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    // Most requests have neither header: skip making empty lists for them.
+    var lengths =
+        headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+            ? headers.getAll(HttpHeaderNames.CONTENT_LENGTH)
+            : java.util.List.<String>of();
+    var encodings =
+        headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+            ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)
+            : java.util.List.<String>of();
     if (!lengths.isEmpty() && !encodings.isEmpty()) {
       return ErrorPages.badRequest("both Content-Length and Transfer-Encoding are set");
     }
-    if (lengths.size() > 1 || (lengths.size() == 1 && !lengths.get(0).matches("[0-9]{1,18}"))) {
+    if (lengths.size() > 1 || (lengths.size() == 1 && !digits(lengths.get(0), 18))) {
       return ErrorPages.badRequest("Content-Length must be one decimal number");
     }
     if (encodings.size() > 1
@@ -130,7 +137,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
   private static Problem checkTarget(HttpRequest request) {
     var hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() != 1 || !HOST.matcher(hosts.get(0)).matches()) {
+    if (hosts.size() != 1 || !validHost(hosts.get(0))) {
       return ErrorPages.badRequest("a request needs exactly one valid Host header");
     }
     String uri = request.uri();
@@ -149,7 +156,64 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     return null;
   }
 
-  private static boolean hasControl(String text) {
+  /**
+   * A Host header value: a DNS-style name or a bracketed IPv6 literal, then an optional port of at
+   * most 65535. The pattern is tried only when the quick check of an ordinary name fails.
+   */
+  static boolean validHost(String host) {
+    int colon = host.lastIndexOf(':');
+    int bracket = host.lastIndexOf(']');
+    String name = host;
+    if (colon > bracket) {
+      String port = host.substring(colon + 1);
+      if (!digits(port, 5) || Integer.parseInt(port) > 65535) {
+        return false;
+      }
+      name = host.substring(0, colon);
+    }
+    return plainName(name) || HOST.matcher(name).matches();
+  }
+
+  /** The common case without a regex: letters, digits, dashes and single dots. */
+  private static boolean plainName(String name) {
+    if (name.isEmpty() || name.length() > 253) {
+      return false;
+    }
+    int label = 0;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '.') {
+        if (label == 0) {
+          return false;
+        }
+        label = 0;
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || (c == '-' && label > 0)) {
+        if (++label > 63) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean digits(String text, int max) {
+    if (text.isEmpty() || text.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasControl(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {

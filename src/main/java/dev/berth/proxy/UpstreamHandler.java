@@ -1,5 +1,6 @@
 package dev.berth.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -7,6 +8,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 
 /**
  * The last handler of an upstream connection: hands the response to the exchange that currently
@@ -23,6 +25,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     void onContent(HttpContent content);
 
+    /** Raw bytes: only after a WebSocket upgrade removed the HTTP codec. */
+    void onBytes(ByteBuf bytes);
+
     void onUpstreamClosed(Throwable cause);
 
     void onUpstreamWritable(boolean writable);
@@ -32,9 +37,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   final InetSocketAddress address;
   private Listener listener;
-  private long generation;
-  private boolean pooled;
-  private Runnable onIdleClose;
+  private UpstreamPool pool;
+  private ArrayDeque<Channel> stack;
+  private long idleSince;
+  private ChannelHandlerContext ctx;
 
   UpstreamHandler(InetSocketAddress address) {
     this.address = address;
@@ -42,6 +48,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   static UpstreamHandler of(Channel channel) {
     return channel.pipeline().get(UpstreamHandler.class);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext context) {
+    this.ctx = context;
   }
 
   void attach(Listener next) {
@@ -52,19 +63,20 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     this.listener = null;
   }
 
-  long enterPool(Runnable onClose) {
-    pooled = true;
-    onIdleClose = onClose;
-    return ++generation;
+  /** The connection now waits in {@code stack}; it tells the pool if the upstream closes it. */
+  void enterPool(UpstreamPool owner, ArrayDeque<Channel> in, long nowMillis) {
+    pool = owner;
+    stack = in;
+    idleSince = nowMillis;
   }
 
   void leavePool() {
-    pooled = false;
-    onIdleClose = null;
+    pool = null;
+    stack = null;
   }
 
-  boolean inPool(long expected) {
-    return pooled && generation == expected;
+  long idleSince() {
+    return idleSince;
   }
 
   @Override
@@ -86,6 +98,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpContent content) {
       current.onContent(content);
+    } else if (msg instanceof ByteBuf bytes) {
+      current.onBytes(bytes);
     } else if (!(msg instanceof HttpResponse)) {
       ReferenceCountUtil.release(msg);
     }
@@ -117,8 +131,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void closed(Throwable cause) {
-    if (pooled && onIdleClose != null) {
-      onIdleClose.run();
+    if (pool != null) {
+      pool.closedWhileIdle(stack, ctx.channel());
+      leavePool();
     }
     var current = listener;
     listener = null;

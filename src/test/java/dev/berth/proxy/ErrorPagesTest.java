@@ -23,6 +23,8 @@ class ErrorPagesTest {
         "application/json;q=0.9, text/html;q=0.8",
         "application/problem+json, */*;q=0.1",
         "APPLICATION/JSON",
+        "text/html;q=0.1, application/json",
+        "text/html;q=0.5, application/problem+json;q=0.6",
       })
   void jsonWhenAcceptPrefersIt(String accept) {
     assertTrue(ErrorPages.prefersJson(accept), accept);
@@ -37,6 +39,9 @@ class ErrorPagesTest {
         "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
             + "*/*;q=0.8",
         "text/html, application/json",
+        "application/json;q=0.5, text/html",
+        "application/json;q=0, text/plain",
+        "application/json;q=abc, text/html",
         "text/plain",
         "",
       })

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +36,7 @@ class RequestGuardTest {
             .setAllowDuplicateContentLengths(false)
             .setStrictLineParsing(true);
     return new EmbeddedChannel(
-        new HttpServerCodec(decoder), new RequestGuard(LIMITS.maxHeaders(), () -> "req-test-1"));
+        new ServerCodec(decoder), new RequestGuard(LIMITS.maxHeaders(), () -> "req-test-1"));
   }
 
   private static ByteBuf ascii(String text) {
@@ -137,6 +136,13 @@ class RequestGuardTest {
         Arguments.of("host with a bad port", "GET / HTTP/1.1\r\nHost: a.example:http\r\n\r\n", 400),
         Arguments.of("host with an empty port", "GET / HTTP/1.1\r\nHost: a.example:\r\n\r\n", 400),
         Arguments.of(
+            "host with port 65536", "GET / HTTP/1.1\r\nHost: a.example:65536\r\n\r\n", 400),
+        Arguments.of("host with port 99999", "GET / HTTP/1.1\r\nHost: [::1]:99999\r\n\r\n", 400),
+        Arguments.of(
+            "folded header line",
+            "GET / HTTP/1.1\r\nHost: a.example\r\nX-A: 1\r\n\tfolded\r\n\r\n",
+            400),
+        Arguments.of(
             "absolute target naming another host",
             "GET http://evil.example/ HTTP/1.1\r\nHost: a.example\r\n\r\n",
             400),
@@ -190,6 +196,48 @@ class RequestGuardTest {
     assertTrue(written(ch).startsWith("HTTP/1.1 400 "));
     assertNull(ch.readInbound());
     assertFalse(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aHostWithTheHighestPortPasses() {
+    var ch = channel();
+    ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: a.example:65535\r\n\r\n"));
+    assertInstanceOf(HttpRequest.class, ch.readInbound());
+    assertTrue(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aFoldedHeadPipelinedBehindABodyIsRefused() {
+    var ch = channel();
+    ch.writeInbound(
+        ascii(
+            "POST / HTTP/1.1\r\nHost: a.example\r\nContent-Length: 7\r\n\r\nhi\r\n xy"
+                + "GET /second HTTP/1.1\r\nHost: a.example\r\nX-A: 1\r\n  folded\r\n\r\n"));
+    HttpRequest first = assertInstanceOf(HttpRequest.class, ch.readInbound());
+    assertEquals("/", first.uri());
+    HttpContent body = assertInstanceOf(LastHttpContent.class, ch.readInbound());
+    assertEquals("hi\r\n xy", body.content().toString(StandardCharsets.US_ASCII));
+    body.release();
+    assertNull(ch.readInbound(), "the folded second request was passed on");
+    assertTrue(written(ch).startsWith("HTTP/1.1 400 "));
+    assertFalse(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aBodyThatLooksFoldedIsNotRefused() {
+    var ch = channel();
+    ch.writeInbound(
+        ascii(
+            "POST / HTTP/1.1\r\nHost: a.example\r\nContent-Length: 7\r\n\r\nhi\r\n xy"
+                + "GET /second HTTP/1.1\r\nHost: a.example\r\n\r\n"));
+    assertInstanceOf(HttpRequest.class, ch.readInbound());
+    ReferenceCountUtil.release(ch.readInbound());
+    HttpRequest second = assertInstanceOf(HttpRequest.class, ch.readInbound());
+    assertEquals("/second", second.uri());
+    assertTrue(ch.isOpen());
     ch.finishAndReleaseAll();
   }
 

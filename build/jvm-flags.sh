@@ -51,7 +51,11 @@ berth_jvm_flags() {
     -XX:TrimNativeHeapInterval=5000)
   case $profile in
     throughput)
-      BERTH_JVM_FLAGS+=(-Xms16m -Xmx256m -XX:ReservedCodeCacheSize=64m) ;;
+      # A young generation of 96 MiB from the start: the proxy allocates a few KiB per request
+      # (Netty's header maps), so a small young generation meant a collection every ~0.1 s under
+      # load; this one is collected about once a second at 40k req/s and its pauses stay short
+      # (almost nothing survives a request). Pages are only touched when used.
+      BERTH_JVM_FLAGS+=(-Xms160m -Xmx256m -Xmn96m -XX:ReservedCodeCacheSize=64m) ;;
     *)
       BERTH_JVM_FLAGS+=(-Xms8m -Xmx64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1) ;;
   esac

@@ -66,6 +66,18 @@ public final class EdgeServer implements Lifecycle {
       Ids ids,
       int eventLoops,
       ProxyLimits limits) {
+    this(listen, routes, console, metrics, ids, eventLoops, limits, AccessSink.NONE);
+  }
+
+  EdgeServer(
+      HostPort listen,
+      Routes routes,
+      InetSocketAddress console,
+      Metrics metrics,
+      Ids ids,
+      int eventLoops,
+      ProxyLimits limits,
+      AccessSink access) {
     boolean epoll = Epoll.isAvailable();
     this.group =
         new MultiThreadIoEventLoopGroup(
@@ -84,7 +96,7 @@ public final class EdgeServer implements Lifecycle {
             new AtomicInteger(),
             new AtomicBoolean(),
             InstantSource.system(),
-            AccessSink.NONE);
+            access);
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
@@ -154,6 +166,11 @@ public final class EdgeServer implements Lifecycle {
               + " with --http-addr",
           e);
     }
+  }
+
+  /** The balancer, for draining an instance (in-flight counts, closing what is left). */
+  Balancer balancer() {
+    return plane.balancer();
   }
 
   /** The bound address (the real port when the listen port was 0). */

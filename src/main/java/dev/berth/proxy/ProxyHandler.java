@@ -329,6 +329,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (event instanceof RequestGuard.Rejected rejected) {
+      var request = rejected.request();
+      String uri = request.uri();
+      int query = uri.indexOf('?');
+      started(
+          request,
+          rejected.requestId(),
+          request.headers().get(HttpHeaderNames.HOST),
+          query < 0 ? uri : uri.substring(0, query));
+      plane.count(rejected.status());
+      finished(rejected.status(), rejected.bytesOut(), null);
+    }
+    context.fireUserEventTriggered(event);
+  }
+
+  @Override
   public void bodyStalled() {
     if (exchange != null) {
       exchange.bodyStalled();

@@ -50,10 +50,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
       if (problem != null) {
         rejected = true;
         ReferenceCountUtil.release(msg);
+        String requestId = ids.get();
         var page =
-            ErrorPages.page(problem, ids.get(), request.headers().get(HttpHeaderNames.ACCEPT));
+            ErrorPages.page(problem, requestId, request.headers().get(HttpHeaderNames.ACCEPT));
         page.headers().set(HttpHeaderNames.CONNECTION, "close");
-        ctx.pipeline().fireUserEventTriggered(Rejected.INSTANCE);
+        ctx.fireUserEventTriggered(
+            new Rejected(request, problem.status(), page.content().readableBytes(), requestId));
         ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
         return;
       }
@@ -61,10 +63,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  /** Tells the handlers behind the guard that the connection is being refused and closed. */
-  enum Rejected {
-    INSTANCE
-  }
+  /**
+   * Tells the handlers behind the guard that the connection is being refused and closed, and with
+   * what answer (for the access record).
+   */
+  record Rejected(HttpRequest request, int status, long bytesOut, String requestId) {}
 
   /** The reason to refuse {@code request}, or null when it may pass. */
   Problem check(HttpRequest request) {

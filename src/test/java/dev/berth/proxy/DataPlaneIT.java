@@ -354,4 +354,21 @@ class DataPlaneIT {
     assertTrue(local.bytesOut() > 0);
     assertNotNull(local.requestId());
   }
+
+  @Test
+  void aRefusedRequestIsRecordedToo() throws Exception {
+    try (var socket = connect()) {
+      send(socket, "GET /a?b HTTP/1.1\r\nHost: app.test:99999\r\n\r\n");
+      assertEquals(400, EdgeServerIT.Reply.read(socket.getInputStream()).status());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (access.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(100);
+    assertEquals(1, access.size(), access.toString());
+    assertEquals(400, access.get(0).status());
+    assertEquals("/a", access.get(0).path());
+    assertNull(access.get(0).upstream());
+  }
 }

@@ -55,7 +55,10 @@ berth_jvm_flags() {
       # (Netty's header maps), so a small young generation meant a collection every ~0.1 s under
       # load; this one is collected about once a second at 40k req/s and its pauses stay short
       # (almost nothing survives a request). Pages are only touched when used.
-      BERTH_JVM_FLAGS+=(-Xms160m -Xmx256m -Xmn96m -XX:ReservedCodeCacheSize=64m) ;;
+      # Netty turns its sun.misc.Unsafe buffer access off on Java 25 unless this is allowed; without
+      # it every byte of every buffer goes through bounds- and scope-checked ByteBuffer calls.
+      BERTH_JVM_FLAGS+=(-Xms160m -Xmx256m -Xmn96m -XX:ReservedCodeCacheSize=64m
+        --sun-misc-unsafe-memory-access=allow) ;;
     *)
       BERTH_JVM_FLAGS+=(-Xms8m -Xmx64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1) ;;
   esac

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +17,12 @@ import java.util.function.Supplier;
  */
 final class HopHeaders {
   private static final int MAX_ID = 64;
+  // Cached names hash once, not on every request.
+  static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("Proxy-Connection");
+  private static final AsciiString KEEP_ALIVE = AsciiString.cached("Keep-Alive");
 
   private HopHeaders() {}
 
@@ -27,8 +34,8 @@ final class HopHeaders {
       }
       headers.remove(HttpHeaderNames.CONNECTION);
     }
-    headers.remove("Keep-Alive");
-    headers.remove("Proxy-Connection");
+    headers.remove(KEEP_ALIVE);
+    headers.remove(PROXY_CONNECTION);
     headers.remove(HttpHeaderNames.TE);
     headers.remove(HttpHeaderNames.TRAILER);
     headers.remove(HttpHeaderNames.UPGRADE);
@@ -70,7 +77,7 @@ final class HopHeaders {
 
   /** The incoming X-Request-Id when it is safe to log and echo, else a new one. */
   static String requestId(HttpHeaders headers, Supplier<String> fresh) {
-    String incoming = headers.get("X-Request-Id");
+    String incoming = headers.get(X_REQUEST_ID);
     return incoming != null && safeId(incoming) ? incoming : fresh.get();
   }
 
@@ -98,11 +105,10 @@ final class HopHeaders {
 
   /** Sets the X-Forwarded-* family on a request bound upstream. */
   static void forwarded(HttpHeaders headers, String client, String host, String requestId) {
-    String prior = headers.get("X-Forwarded-For");
-    headers.set(
-        "X-Forwarded-For", prior == null || prior.isBlank() ? client : prior + ", " + client);
+    String prior = headers.get(X_FORWARDED_FOR);
+    headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client : prior + ", " + client);
     headers.set("X-Forwarded-Proto", "http");
-    headers.set("X-Forwarded-Host", host);
-    headers.set("X-Request-Id", requestId);
+    headers.set(X_FORWARDED_HOST, host);
+    headers.set(X_REQUEST_ID, requestId);
   }
 }

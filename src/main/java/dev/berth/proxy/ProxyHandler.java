@@ -42,7 +42,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
   }
 
   private final DataPlane plane;
-  private final ReadTimers timers;
+  private ReadTimers timers;
   private final HostPort consoleInstance;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
@@ -66,12 +66,27 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
     this.plane = plane;
     this.timers = timers;
     this.consoleInstance = console(plane.console());
-    timers.expiry(this);
+  }
+
+  /**
+   * For pipelines built elsewhere (TLS, HTTP/2 streams): uses the pipeline's ReadTimers, or, when
+   * there is none (an HTTP/2 stream), timers of its own for the body and upstream-response clocks.
+   */
+  ProxyHandler(DataPlane plane) {
+    this(plane, null);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     this.ctx = context;
+    if (timers == null) {
+      timers = context.pipeline().get(ReadTimers.class);
+    }
+    if (timers == null) {
+      timers = new ReadTimers(plane.limits());
+      timers.handlerAdded(context);
+    }
+    timers.expiry(this);
     // Only a plain HTTP/1.1 connection can become a tunnel (never an HTTP/2 stream).
     this.upgradable =
         context.pipeline().get(ServerCodec.class) != null

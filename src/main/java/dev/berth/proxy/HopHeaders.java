@@ -23,6 +23,7 @@ final class HopHeaders {
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("Proxy-Connection");
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("Keep-Alive");
+  private static final AsciiString UPGRADE = AsciiString.cached("Upgrade");
 
   private HopHeaders() {}
 
@@ -71,7 +72,7 @@ final class HopHeaders {
   /** Strips hop-by-hop headers from a WebSocket handshake, then puts the upgrade back. */
   static void stripForUpgrade(HttpHeaders headers) {
     strip(headers);
-    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    headers.set(HttpHeaderNames.CONNECTION, UPGRADE);
     headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
   }
 

@@ -145,4 +145,18 @@ class BalancerTest {
     assertTrue(picked.equals(B) || picked.equals(C));
     assertNull(balancer.pick(target, Set.of(A, B, C)));
   }
+
+  @Test
+  void inFlightCountsStartedRequestsUntilTheyFinish() {
+    assertEquals(0, balancer.inFlight(A));
+    balancer.started(A);
+    balancer.started(A);
+    balancer.started(B);
+    assertEquals(2, balancer.inFlight(A));
+    assertEquals(1, balancer.inFlight(B));
+    balancer.finished(A);
+    assertEquals(1, balancer.inFlight(A));
+    balancer.closeActive(C); // nothing open there: nothing happens
+    assertEquals(0, balancer.inFlight(C));
+  }
 }

@@ -112,4 +112,36 @@ class HopHeadersTest {
     }
     assertEquals("fresh", HopHeaders.requestId(new DefaultHttpHeaders(), () -> "fresh"));
   }
+
+  private static io.netty.handler.codec.http.HttpRequest handshake(
+      io.netty.handler.codec.http.HttpMethod method, String connection, String upgrade) {
+    var request =
+        new io.netty.handler.codec.http.DefaultHttpRequest(
+            io.netty.handler.codec.http.HttpVersion.HTTP_1_1, method, "/ws");
+    request.headers().add("Connection", connection).add("Upgrade", upgrade);
+    return request;
+  }
+
+  @Test
+  void onlyAGetWithConnectionUpgradeAndUpgradeWebsocketIsAWebSocketHandshake() {
+    var get = io.netty.handler.codec.http.HttpMethod.GET;
+    org.junit.jupiter.api.Assertions.assertTrue(
+        HopHeaders.isWebSocketUpgrade(handshake(get, "keep-alive, Upgrade", "WebSocket")));
+    assertFalse(
+        HopHeaders.isWebSocketUpgrade(
+            handshake(io.netty.handler.codec.http.HttpMethod.POST, "Upgrade", "websocket")));
+    assertFalse(HopHeaders.isWebSocketUpgrade(handshake(get, "keep-alive", "websocket")));
+    assertFalse(HopHeaders.isWebSocketUpgrade(handshake(get, "Upgrade", "h2c")));
+  }
+
+  @Test
+  void aHandshakeKeepsExactlyItsUpgradeHeaders() {
+    var headers = hopHeavy();
+    HopHeaders.stripForUpgrade(headers);
+    assertEquals("Upgrade", headers.get("Connection"));
+    assertEquals("websocket", headers.get("Upgrade"));
+    assertFalse(headers.contains("X-Secret-Hop"));
+    assertFalse(headers.contains("Keep-Alive"));
+    assertFalse(headers.contains("TE"));
+  }
 }

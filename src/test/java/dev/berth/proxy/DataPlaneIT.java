@@ -371,4 +371,17 @@ class DataPlaneIT {
     assertEquals("/a", access.get(0).path());
     assertNull(access.get(0).upstream());
   }
+
+  @Test
+  void aHeadAnswerHasNoBodyAndTheConnectionGoesOn() throws Exception {
+    try (var socket = connect()) {
+      send(socket, "HEAD / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+      var head = EdgeServerIT.Reply.head(socket.getInputStream());
+      assertEquals("200", head.get(":status"));
+      send(socket, "GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+      var reply = EdgeServerIT.Reply.read(socket.getInputStream());
+      assertEquals(200, reply.status());
+      assertEquals("got 0", reply.body());
+    }
+  }
 }

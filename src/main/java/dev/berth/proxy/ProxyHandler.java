@@ -39,6 +39,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private State state = State.IDLE;
   private boolean requestOpen;
   private boolean localKeepAlive;
+  private boolean localWriting;
   private Exchange exchange;
 
   ProxyHandler(DataPlane plane) {
@@ -110,11 +111,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           answer(ErrorPages.page(ErrorPages.noInstances(none.app()), requestId, accept), keepAlive);
       case Target.Redirect redirect -> answer(redirect(redirect, uri, requestId), keepAlive);
       case Target.Static files ->
-          answer(
-              ErrorPages.page(
-                  ErrorPages.unavailable("static sites are not served by this proxy yet"),
-                  requestId,
-                  accept),
+          served(
+              StaticFiles.serve(
+                  ctx, request, files, route.get().pathPrefix(), requestId, keepAlive),
               keepAlive);
     }
   }
@@ -168,8 +167,34 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(response);
   }
 
+  /**
+   * A static answer written by {@link StaticFiles}: the connection takes its next request only once
+   * the request has ended and the file's last byte is written (so the idle timer never runs during
+   * a long download).
+   */
+  private void served(StaticFiles.Served served, boolean keepAlive) {
+    state = State.LOCAL;
+    localKeepAlive = keepAlive;
+    plane.count(served.status());
+    if (!served.done().isDone()) {
+      localWriting = true;
+      served
+          .done()
+          .addListener(
+              f -> {
+                localWriting = false;
+                localKeepAlive &= f.isSuccess();
+                if (state == State.LOCAL && !requestOpen) {
+                  ready(localKeepAlive);
+                }
+              });
+    }
+  }
+
   private void localEnded() {
-    ready(localKeepAlive);
+    if (!localWriting) {
+      ready(localKeepAlive);
+    }
   }
 
   /** Called by the exchange once its response is complete or it has given up. */

@@ -63,6 +63,18 @@ public final class EdgeServer implements Lifecycle {
       Ids ids,
       int eventLoops,
       ProxyLimits limits) {
+    this(listen, routes, console, metrics, ids, eventLoops, limits, AccessSink.NONE);
+  }
+
+  public EdgeServer(
+      HostPort listen,
+      Routes routes,
+      InetSocketAddress console,
+      Metrics metrics,
+      Ids ids,
+      int eventLoops,
+      ProxyLimits limits,
+      AccessSink access) {
     boolean epoll = Epoll.isAvailable();
     this.group =
         new MultiThreadIoEventLoopGroup(
@@ -79,7 +91,8 @@ public final class EdgeServer implements Lifecycle {
             metrics,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new AtomicInteger(),
-            new AtomicBoolean());
+            new AtomicBoolean(),
+            access);
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",

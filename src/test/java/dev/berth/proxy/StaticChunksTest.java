@@ -57,7 +57,8 @@ class StaticChunksTest {
             new Metrics(),
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new AtomicInteger(),
-            new AtomicBoolean());
+            new AtomicBoolean(),
+            AccessSink.NONE);
     var channel =
         new EmbeddedChannel(
             new ReadTimers(Duration.ofSeconds(60), Duration.ofSeconds(15)),

@@ -38,7 +38,7 @@ public final class AccessApi {
 
   public void register(Router router) {
     router.get("/api/v1/access", Access.ADMIN, this::list);
-    router.get("/api/v1/apps/{app}/traffic", Access.VIEWER, this::traffic);
+    router.get("/api/v1/apps/{name}/traffic", Access.VIEWER, this::traffic);
   }
 
   private Response list(Request request) {
@@ -52,7 +52,7 @@ public final class AccessApi {
   }
 
   private Response traffic(Request request) {
-    String app = request.param("app");
+    String app = request.param("name");
     if (!apps.list().contains(app)) {
       throw new ProblemException(
           Problem.of(

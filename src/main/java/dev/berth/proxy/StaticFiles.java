@@ -44,6 +44,8 @@ final class StaticFiles {
 
   private record Missing() implements Lookup {}
 
+  private static final String ALLOW = "a static site answers GET and HEAD only";
+
   private StaticFiles() {}
 
   static Served serve(
@@ -69,13 +71,18 @@ final class StaticFiles {
     }
     return switch (lookup(site, parsed.get())) {
       case Found found -> file(out, request, found);
-      case AddSlash slash ->
-          out.full(out.redirect(path + "/" + (query < 0 ? "" : uri.substring(query))));
+      case AddSlash slash -> out.full(out.redirect(withSlash(path, uri, query)));
       case Missing missing -> out.full(out.page(notFound(path)));
     };
   }
 
-  private static final String ALLOW = "a static site answers GET and HEAD only";
+  /**
+   * The directory's address with a slash; leading slashes are collapsed so the Location can never
+   * read as another host ({@code //evil.example/}).
+   */
+  static String withSlash(String path, String uri, int query) {
+    return "/" + path.replaceFirst("^/+", "") + "/" + (query < 0 ? "" : uri.substring(query));
+  }
 
   private static Lookup lookup(Target.Static site, StaticPaths.Parsed parsed) {
     try {

@@ -104,6 +104,8 @@ class StaticFilesIT {
     assertEquals(301, slash.status());
     assertEquals("/guide/?x=1", slash.header("location"));
     assertEquals("hello notes", get("docs.test", "/alias.txt").text());
+    Files.createDirectories(site.resolve("evil.example"));
+    assertEquals("/evil.example/", get("docs.test", "//evil.example").header("location"));
     assertEquals("hello notes", get("mixed.test", "/docs/notes.txt").text());
     assertEquals("<h1>home</h1>", get("mixed.test", "/docs/").text());
   }

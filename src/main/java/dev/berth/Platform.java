@@ -14,8 +14,13 @@ import dev.berth.core.Metrics;
 import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
+import dev.berth.proxy.AccessApi;
+import dev.berth.proxy.AccessLog;
+import dev.berth.proxy.AccessRecords;
+import dev.berth.proxy.AccessSink;
 import dev.berth.proxy.AppNames;
 import dev.berth.proxy.EdgeServer;
+import dev.berth.proxy.ProxyLimits;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
 import dev.berth.proxy.Routes;
@@ -67,6 +72,10 @@ public final class Platform implements AutoCloseable {
   private final Database database;
   private final Router router;
   private final Routes routes = new Routes();
+  // The proxy binds before the store opens; its access records go to the log once there is one.
+  private final java.util.concurrent.atomic.AtomicReference<AccessSink> access =
+      new java.util.concurrent.atomic.AtomicReference<>(AccessSink.NONE);
+  private AccessLog accessLog;
   private final Optional<String> firstStartPassword;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
@@ -90,7 +99,9 @@ public final class Platform implements AutoCloseable {
               // One event loop idles smallest; the throughput profile uses every core.
               config.profile() == ServeConfig.Profile.SMALL
                   ? 1
-                  : Runtime.getRuntime().availableProcessors());
+                  : Runtime.getRuntime().availableProcessors(),
+              ProxyLimits.DEFAULTS,
+              r -> access.get().record(r));
       this.edge = edgeServer;
       var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       dir = DataDir.open(config.dataDir());
@@ -99,7 +110,7 @@ public final class Platform implements AutoCloseable {
       opened.add(database);
       Migrations.migrate(database, clock);
       byte[] masterKey = dir.masterKey(env.get("BERTH_MASTER_KEY"), random);
-      this.firstStartPassword = wireDomains(ids, clock, new SecretBox(masterKey, random));
+      this.firstStartPassword = wireDomains(ids, clock, new SecretBox(masterKey, random), metrics);
       wirePlatformApis(metrics, clock, runtime);
       parts.add(console);
       parts.add(edge);
@@ -123,7 +134,7 @@ public final class Platform implements AutoCloseable {
    * Domains, each with what it needs and nothing more. Returns the admin password generated on the
    * first start of an empty store.
    */
-  private Optional<String> wireDomains(Ids ids, Clock clock, SecretBox secrets) {
+  private Optional<String> wireDomains(Ids ids, Clock clock, SecretBox secrets, Metrics metrics) {
     var auditLog = new AuditLog(database, ids, clock);
     new AuditApi(auditLog).register(router);
     var auth = new Auth(database, ids, clock, auditLog);
@@ -138,6 +149,10 @@ public final class Platform implements AutoCloseable {
         new RouteRefresher(routeStore, appNames, routes, config.domain(), Duration.ofSeconds(1));
     parts.add(refresher);
     new RoutesApi(routeStore, refresher).register(router);
+    accessLog = new AccessLog(database, clock, ids, metrics, AccessLog.Settings.DEFAULTS);
+    access.set(accessLog);
+    parts.add(accessLog);
+    new AccessApi(new AccessRecords(database), appNames, config.domain(), clock).register(router);
     return auth.firstStart(config.bootstrap());
   }
 
@@ -236,6 +251,11 @@ public final class Platform implements AutoCloseable {
   public String appUrl(String app) {
     int port = edge.address().getPort();
     return "http://" + app + "." + config.domain() + (port == 80 ? "" : ":" + port);
+  }
+
+  /** Where the proxy's access records go (the data plane records through it). */
+  public AccessSink accessLog() {
+    return accessLog;
   }
 
   /** The live route table the edge proxy serves from. */

@@ -18,7 +18,11 @@ public final class Ids {
   }
 
   public String next() {
-    long millis = clock.millis();
+    return at(clock.millis());
+  }
+
+  /** An id for something that happened at {@code millis} (so it sorts by that time). */
+  public String at(long millis) {
     long high = random.nextLong() & 0xFFFFL; // 16 bits
     long low = random.nextLong(); // 64 bits
     char[] out = new char[26];

@@ -1,7 +1,7 @@
 package dev.berth.proxy;
 
 /**
- * One finished request as the access log keeps it. {@code upstream} is "host:port", or null when
+ * One finished request as the proxy saw it. {@code upstream} is {@code "host:port"}, or null when
  * the proxy answered itself; {@code bytesOut} counts the response body bytes sent downstream.
  */
 public record AccessRecord(

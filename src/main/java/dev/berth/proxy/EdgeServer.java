@@ -69,7 +69,7 @@ public final class EdgeServer implements Lifecycle {
     this(listen, routes, console, metrics, ids, eventLoops, limits, AccessSink.NONE);
   }
 
-  EdgeServer(
+  public EdgeServer(
       HostPort listen,
       Routes routes,
       InetSocketAddress console,

@@ -51,6 +51,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
   private boolean localKeepAlive;
   private boolean upgradable;
   private String client;
+  private boolean localWriting;
   private Exchange exchange;
   private Tunnel tunnel;
   // The request being served, for its access record.
@@ -170,11 +171,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
           answer(ErrorPages.page(ErrorPages.noInstances(none.app()), requestId, accept), keepAlive);
       case Target.Redirect redirect -> answer(redirect(redirect, uri, requestId), keepAlive);
       case Target.Static files ->
-          answer(
-              ErrorPages.page(
-                  ErrorPages.unavailable("static sites are not served by this proxy yet"),
-                  requestId,
-                  accept),
+          served(
+              StaticFiles.serve(
+                  ctx, request, files, route.get().pathPrefix(), requestId, keepAlive),
               keepAlive);
     }
   }
@@ -270,8 +269,35 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
     ctx.writeAndFlush(response, ctx.voidPromise());
   }
 
+  /**
+   * A static answer written by {@link StaticFiles}: the connection takes its next request only once
+   * the request has ended and the file's last byte is written (so the idle timer never runs during
+   * a long download).
+   */
+  private void served(StaticFiles.Served served, boolean keepAlive) {
+    state = State.LOCAL;
+    localKeepAlive = keepAlive;
+    plane.count(served.status());
+    finished(served.status(), served.bytesOut(), null);
+    if (!served.done().isDone()) {
+      localWriting = true;
+      served
+          .done()
+          .addListener(
+              f -> {
+                localWriting = false;
+                localKeepAlive &= f.isSuccess();
+                if (state == State.LOCAL && !requestOpen) {
+                  ready(localKeepAlive);
+                }
+              });
+    }
+  }
+
   private void localEnded() {
-    ready(localKeepAlive);
+    if (!localWriting) {
+      ready(localKeepAlive);
+    }
   }
 
   /** Called by the exchange once its response is complete or it has given up. */

@@ -1,6 +1,9 @@
 package dev.berth.proxy;
 
 import java.net.Inet6Address;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,12 @@ final class RouteRules {
       "a path prefix starts with '/', is at most 256 characters of letters, digits and"
           + " -._~!$&'()*+,;=:@/, and has no '..', '//', query, fragment or '%'";
   static final String BALANCE_RULE = "balance is \"round_robin\" or \"least_in_flight\"";
+  static final int MAX_ROOT = 1024;
+  static final String ONE_DESTINATION =
+      "a route has exactly one of targets (upstream services) or root (a folder to serve)";
+  static final String ROOT_RULE =
+      "root is the absolute path of an existing directory on the Berth host (at most 1024"
+          + " characters, normalised: no '.', '..' or '//' segments, no trailing '/'), not '/'";
 
   private RouteRules() {}
 
@@ -208,6 +217,40 @@ final class RouteRules {
         || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9')
         || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+  }
+
+  /**
+   * A folder a static route serves: absolute, in one spelling, existing, and not the whole disk.
+   */
+  static Optional<String> rootProblem(String root) {
+    if (root == null || root.isEmpty()) {
+      return Optional.of("root is empty; " + ROOT_RULE);
+    }
+    if (root.length() > MAX_ROOT) {
+      return Optional.of("root is longer than 1024 characters; " + ROOT_RULE);
+    }
+    if (root.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+      return Optional.of("root has a control character or a backslash; " + ROOT_RULE);
+    }
+    if (!root.startsWith("/")) {
+      return Optional.of("root is not an absolute path; " + ROOT_RULE);
+    }
+    if (root.equals("/")) {
+      return Optional.of("root may not be '/', the whole file system; " + ROOT_RULE);
+    }
+    Path path;
+    try {
+      path = Path.of(root);
+    } catch (InvalidPathException e) {
+      return Optional.of("root is not a path this system can open; " + ROOT_RULE);
+    }
+    if (!path.normalize().toString().equals(root)) {
+      return Optional.of("root is not normalised; " + ROOT_RULE);
+    }
+    if (!Files.isDirectory(path)) {
+      return Optional.of("root is not an existing directory; " + ROOT_RULE);
+    }
+    return Optional.empty();
   }
 
   static Optional<Target.Balance> balance(String text) {

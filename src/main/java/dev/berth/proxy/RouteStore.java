@@ -24,7 +24,7 @@ public final class RouteStore {
   private static final Comparator<StoredRoute> BY_HOST_THEN_PREFIX =
       Comparator.comparing(StoredRoute::host).thenComparing(StoredRoute::pathPrefix);
   private static final String SELECT =
-      "SELECT host, path_prefix, targets, balance, created_at, updated_at FROM routes";
+      "SELECT host, path_prefix, targets, balance, root, spa, created_at, updated_at FROM routes";
 
   /**
    * What changes when routes or apps change: counts catch deletes, the newest update time catches
@@ -57,12 +57,14 @@ public final class RouteStore {
               }
               try {
                 tx.update(
-                    "INSERT INTO routes (host, path_prefix, targets, balance, created_at,"
-                        + " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO routes (host, path_prefix, targets, balance, root, spa,"
+                        + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     route.host(),
                     route.pathPrefix(),
                     Json.write(route.targets()),
                     route.balance().name().toLowerCase(Locale.ROOT),
+                    route.root(),
+                    route.spa(),
                     now,
                     now);
               } catch (SQLException e) {
@@ -80,7 +82,9 @@ public final class RouteStore {
         Json.obj(
             "path_prefix", route.pathPrefix(),
             "targets", route.targets(),
-            "balance", route.balance()));
+            "balance", route.balance(),
+            "root", route.root(),
+            "spa", route.spa()));
     return stored;
   }
 
@@ -189,6 +193,8 @@ public final class RouteStore {
         targets,
         Target.Balance.valueOf(row.getString("balance").toUpperCase(Locale.ROOT)),
         Instant.ofEpochMilli(row.getLong("created_at")),
-        Instant.ofEpochMilli(row.getLong("updated_at")));
+        Instant.ofEpochMilli(row.getLong("updated_at")),
+        row.getString("root"),
+        row.getLong("spa") == 1);
   }
 }

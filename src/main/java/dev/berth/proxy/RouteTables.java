@@ -16,6 +16,7 @@ import java.util.Locale;
  * &lt;app&gt;.&lt;domain&gt;            /         ─► NoInstances(app)   (the deploy engine's live instances, later)
  * &lt;app&gt;.&lt;domain&gt;            /_berth/  ─► Console
  * stored host               prefix    ─► Upstreams(targets, balance)
+ * stored host with a root    prefix    ─► Static(root, spa)
  * </pre>
  */
 final class RouteTables {
@@ -44,13 +45,16 @@ final class RouteTables {
       if (berths.contains(route.host())) {
         shadowed.add(route);
       } else {
-        routes.add(new Route(route.host(), route.pathPrefix(), upstreams(route)));
+        routes.add(new Route(route.host(), route.pathPrefix(), target(route)));
       }
     }
     return new Built(new RouteTable(routes), List.copyOf(shadowed));
   }
 
-  private static Target upstreams(StoredRoute route) {
+  private static Target target(StoredRoute route) {
+    if (route.root() != null) {
+      return new Target.Static(java.nio.file.Path.of(route.root()), route.spa());
+    }
     return new Target.Upstreams(
         route.targets().stream().map(HostPort::parse).toList(), route.balance());
   }

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class RoutesApi {
   private static final Set<String> CREATE_FIELDS =
-      Set.of("host", "targets", "path_prefix", "balance");
+      Set.of("host", "targets", "path_prefix", "balance", "root", "spa");
 
   /** The route object of the API. */
   record RouteJson(
@@ -30,6 +30,8 @@ public final class RoutesApi {
       String pathPrefix,
       List<String> targets,
       Target.Balance balance,
+      String root,
+      boolean spa,
       Instant createdAt,
       Instant updatedAt) {}
 
@@ -99,7 +101,9 @@ public final class RoutesApi {
       if (!CREATE_FIELDS.contains(name)) {
         throw invalid(
             cut(name),
-            "unknown field " + cut(name) + "; allowed: balance, host, path_prefix, targets");
+            "unknown field "
+                + cut(name)
+                + "; allowed: balance, host, path_prefix, root, spa, targets");
       }
     }
     String host = text(fields, "host").orElseThrow(() -> invalid("host", "host is required"));
@@ -111,7 +115,24 @@ public final class RoutesApi {
                     RouteRules.balance(b)
                         .orElseThrow(() -> invalid("balance", RouteRules.BALANCE_RULE)))
             .orElse(Target.Balance.ROUND_ROBIN);
-    return new NewRoute(host, prefix, targets(fields.get("targets")), balance);
+    var root = text(fields, "root");
+    if (root.isPresent() == fields.containsKey("targets")) {
+      throw invalid(root.isPresent() ? "root" : "targets", RouteRules.ONE_DESTINATION);
+    }
+    boolean spa = flag(fields, "spa");
+    var targets = root.isPresent() ? List.<String>of() : targets(fields.get("targets"));
+    return new NewRoute(host, prefix, targets, balance, root.orElse(null), spa);
+  }
+
+  private static boolean flag(Map<String, Object> fields, String name) {
+    Object value = fields.get(name);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw invalid(name, name + " must be true or false");
+    }
+    return b;
   }
 
   private static Optional<String> text(Map<String, Object> fields, String name) {
@@ -149,6 +170,8 @@ public final class RoutesApi {
         route.pathPrefix(),
         route.targets(),
         route.balance(),
+        route.root(),
+        route.spa(),
         route.createdAt(),
         route.updatedAt());
   }

@@ -4,7 +4,11 @@
  * keep-alive upstreams, and the control plane: the {@code routes} table ({@link
  * dev.berth.proxy.RouteStore}), the admin API for routes to services Berth did not deploy ({@link
  * dev.berth.proxy.RoutesApi}) and the {@link dev.berth.proxy.RouteRefresher} that rebuilds the
- * table from the store and swaps it.
+ * table from the store and swaps it. It also serves static sites from folders ({@link
+ * dev.berth.proxy.StaticFiles}) and owns the {@code access_records} table: the data plane reports
+ * each finished request to an {@link dev.berth.proxy.AccessSink}, the {@link
+ * dev.berth.proxy.AccessLog} writes them in batches off the request path, and {@link
+ * dev.berth.proxy.AccessApi} reads them for the console.
  *
  * <p>Imports {@code core}, {@code store}, {@code web} (only its {@code *Api} classes) and Netty. It
  * never reads the store on the request path: the table is rebuilt off the hot path and swapped. It

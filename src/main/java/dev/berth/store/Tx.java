@@ -39,6 +39,26 @@ public final class Tx {
     }
   }
 
+  /**
+   * Runs one statement for each row of arguments as a single JDBC batch (one round trip on
+   * PostgreSQL); returns the number of rows.
+   */
+  public int batch(String sql, List<Object[]> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    try (var statement = connection.prepareStatement(sql)) {
+      for (Object[] args : rows) {
+        for (int i = 0; i < args.length; i++) {
+          bind(statement, i + 1, args[i]);
+        }
+        statement.addBatch();
+      }
+      statement.executeBatch();
+      return rows.size();
+    }
+  }
+
   public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) throws SQLException {
     try (var statement = prepare(sql, args);
         var rows = statement.executeQuery()) {

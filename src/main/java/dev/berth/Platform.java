@@ -15,7 +15,9 @@ import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
 import dev.berth.proxy.AppNames;
+import dev.berth.proxy.CertificateBook;
 import dev.berth.proxy.EdgeServer;
+import dev.berth.proxy.ProxyLimits;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
 import dev.berth.proxy.Routes;
@@ -67,6 +69,7 @@ public final class Platform implements AutoCloseable {
   private final Database database;
   private final Router router;
   private final Routes routes = new Routes();
+  private final CertificateBook certificates = new CertificateBook();
   private final Optional<String> firstStartPassword;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
@@ -83,6 +86,8 @@ public final class Platform implements AutoCloseable {
       edgeServer =
           new EdgeServer(
               config.httpAddr(),
+              config.httpsAddr(),
+              certificates,
               routes,
               consoleServer.address(),
               metrics,
@@ -90,7 +95,8 @@ public final class Platform implements AutoCloseable {
               // One event loop idles smallest; the throughput profile uses every core.
               config.profile() == ServeConfig.Profile.SMALL
                   ? 1
-                  : Runtime.getRuntime().availableProcessors());
+                  : Runtime.getRuntime().availableProcessors(),
+              ProxyLimits.DEFAULTS);
       this.edge = edgeServer;
       var runtime = RuntimeSelector.choose(config.runtime(), env.get("DOCKER_HOST"));
       dir = DataDir.open(config.dataDir());
@@ -230,6 +236,16 @@ public final class Platform implements AutoCloseable {
   /** Where the proxy listens (its real port when started on port 0). */
   public InetSocketAddress proxyAddress() {
     return edge.address();
+  }
+
+  /** The proxy's bound HTTPS address. */
+  public InetSocketAddress proxyTlsAddress() {
+    return edge.tlsAddress();
+  }
+
+  /** The certificates the proxy serves over HTTPS, by host. */
+  public CertificateBook certificates() {
+    return certificates;
   }
 
   /** An app's public address through the proxy, e.g. {@code http://hello.localhost:8080}. */

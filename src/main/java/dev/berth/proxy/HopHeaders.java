@@ -39,10 +39,16 @@ final class HopHeaders {
 
   /** Sets the X-Forwarded-* family on a request bound upstream. */
   static void forwarded(HttpHeaders headers, String client, String host, String requestId) {
+    forwarded(headers, client, host, requestId, "http");
+  }
+
+  /** As above; {@code scheme} is how the request reached the proxy ("http" or "https"). */
+  static void forwarded(
+      HttpHeaders headers, String client, String host, String requestId, String scheme) {
     String prior = headers.get("X-Forwarded-For");
     headers.set(
         "X-Forwarded-For", prior == null || prior.isBlank() ? client : prior + ", " + client);
-    headers.set("X-Forwarded-Proto", "http");
+    headers.set("X-Forwarded-Proto", scheme);
     headers.set("X-Forwarded-Host", host);
     headers.set("X-Request-Id", requestId);
   }

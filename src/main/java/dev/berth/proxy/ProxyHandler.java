@@ -34,6 +34,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private final DataPlane plane;
+  private final String scheme;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private State state = State.IDLE;
@@ -42,7 +43,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
 
   ProxyHandler(DataPlane plane) {
+    this(plane, "http");
+  }
+
+  /** {@code scheme}: "https" behind the TLS listener, for X-Forwarded-Proto. */
+  ProxyHandler(DataPlane plane, String scheme) {
     this.plane = plane;
+    this.scheme = scheme;
   }
 
   @Override
@@ -127,7 +134,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     HttpRequest outgoing = request;
     String host = request.headers().get(HttpHeaderNames.HOST);
     HopHeaders.strip(outgoing.headers());
-    HopHeaders.forwarded(outgoing.headers(), client, host, requestId);
+    HopHeaders.forwarded(outgoing.headers(), client, host, requestId, scheme);
     outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
     exchange = new Exchange(this, ctx, plane, outgoing, requestId, target, keepAlive);
     exchange.start();

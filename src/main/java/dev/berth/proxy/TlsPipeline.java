@@ -21,7 +21,7 @@ import io.netty.util.concurrent.Promise;
  * CertificateBook} when the ClientHello arrives, then ALPN picks HTTP/2 or HTTP/1.1.
  *
  * <pre>
- * SniHandler ─(certificate for the name, else close)─► SslHandler ─► Negotiated
+ * NotTls ─► SniHandler ─(certificate for the name, else close)─► SslHandler ─► Negotiated
  *   h2:       Http2FrameCodec ─► Http2MultiplexHandler ─► one {@link H2Streams} child per stream
  *   http/1.1: ReadTimers ─► HttpServerCodec ─► SecureRequests ─► RequestGuard ─► ProxyHandler
  * </pre>
@@ -49,6 +49,7 @@ final class TlsPipeline extends ChannelInitializer<SocketChannel> {
     long timeout = plane.limits().headerRead().toMillis();
     ch.pipeline()
         .addLast(
+            new NotTls(plane.metrics()),
             new SniHandler(mapping(book), MAX_CLIENT_HELLO, timeout) {
               @Override
               protected SslHandler newSslHandler(

@@ -121,7 +121,12 @@ final class HttpsRedirect extends ChannelDuplexHandler {
     if (timers != null) {
       timers.headReceived();
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && !plane.draining().get();
+    // A client that asked for 100-continue may never send the body it announced: the connection
+    // cannot be read safely after the redirect, so it ends (RFC 9110 10.1.1).
+    boolean keepAlive =
+        HttpUtil.isKeepAlive(request)
+            && !HttpUtil.is100ContinueExpected(request)
+            && !plane.draining().get();
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PERMANENT_REDIRECT);
     var headers = response.headers();

@@ -108,4 +108,18 @@ class HttpsRedirectIT {
     }
     assertEquals(0, fx.backendRequests.get());
   }
+
+  @Test
+  void aRedirectBeforeAnExpectedBodyEndsTheConnection() throws Exception {
+    try (var socket = connect()) {
+      send(
+          socket,
+          "PUT /big HTTP/1.1\r\nHost: app.test\r\nExpect: 100-continue\r\n"
+              + "Content-Length: 1000000\r\n\r\n");
+      var reply = read(socket.getInputStream());
+      assertEquals(308, reply.status());
+      assertEquals(-1, socket.getInputStream().read());
+    }
+    assertEquals(0, fx.backendRequests.get());
+  }
 }

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -100,34 +101,80 @@ class TlsHostileIT {
 
   @Test
   void malformedHttp2HeadersResetTheStreamAndTheConnectionCarriesOn() throws Exception {
+    var outcomes =
+        h2(
+            fields("GET", "/bad", "X-Upper", "1"), // uppercase name
+            fields("GET", "/bad2", "connection", "keep-alive"), // connection-specific
+            fields("GET", "/good", "x-fine", "1"));
+    assertEquals(List.of("reset", "reset", "200"), outcomes);
+    assertEquals(1, fx.backendRequests.get());
+  }
+
+  @Test
+  void http2RequestsTheGuardRefusesGetAnErrorNotAForward() throws Exception {
+    var outcomes =
+        h2(
+            fields("GET", "/two-hosts", "host", "evil.test"), // differs from :authority
+            new String[] {":method", "CONNECT", ":authority", "app.test:443"},
+            fields("GET", "/fine", "x-fine", "1"));
+    // Netty resets the two-hosts stream itself; the guard answers the CONNECT (no path) with 400.
+    assertEquals(List.of("reset", "400", "200"), outcomes);
+    assertEquals("200", outcomes.get(2));
+    assertEquals(1, fx.backendRequests.get());
+  }
+
+  private static String[] fields(String method, String path, String name, String value) {
+    return new String[] {
+      ":method", method, ":scheme", "https", ":path", path, ":authority", "app.test", name, value
+    };
+  }
+
+  /**
+   * Sends each header block on its own stream (1, 3, 5, ...) of one HTTP/2 connection and returns
+   * each stream's outcome: "reset", or the status of the response (Netty sends the common ones as
+   * one indexed HPACK byte).
+   */
+  private List<String> h2(String[]... blocks) throws Exception {
+    var outcomes = new String[blocks.length];
     try (SSLSocket socket = fx.tls("app.test", fx.trustAll(), "h2")) {
       assertEquals("h2", socket.getApplicationProtocol());
       var out = socket.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       frame(out, 4, 0, 0, new byte[0]); // SETTINGS
-      frame(out, 1, 5, 1, headers("/bad", "X-Upper", "1")); // uppercase name
-      frame(out, 1, 5, 3, headers("/bad2", "connection", "keep-alive")); // connection-specific
-      frame(out, 1, 5, 5, headers("/good", "x-fine", "1"));
+      for (int i = 0; i < blocks.length; i++) {
+        frame(out, 1, 5, 2 * i + 1, hpack(blocks[i]));
+      }
       var in = new DataInputStream(socket.getInputStream());
-      boolean reset1 = false;
-      boolean reset3 = false;
-      boolean answered5 = false;
-      while (!(reset1 && reset3 && answered5)) {
+      while (Arrays.stream(outcomes).anyMatch(o -> o == null)) {
         int length = (in.readUnsignedShort() << 8) | in.readUnsignedByte();
         int type = in.readUnsignedByte();
         int flags = in.readUnsignedByte();
         int stream = in.readInt() & 0x7fffffff;
-        in.readNBytes(length);
+        byte[] payload = in.readNBytes(length);
         assertTrue(type != 7, "the connection was closed with GOAWAY");
         if (type == 4 && (flags & 1) == 0) {
           frame(out, 4, 1, 0, new byte[0]); // SETTINGS ack
         }
-        reset1 |= type == 3 && stream == 1;
-        reset3 |= type == 3 && stream == 3;
-        answered5 |= type == 1 && stream == 5;
+        int index = (stream - 1) / 2;
+        if (stream % 2 == 1 && index < blocks.length && outcomes[index] == null) {
+          if (type == 3) {
+            outcomes[index] = "reset";
+          } else if (type == 1) {
+            outcomes[index] = status(payload[0] & 0xff);
+          }
+        }
       }
     }
-    assertEquals(1, fx.backendRequests.get());
+    return List.of(outcomes);
+  }
+
+  private static String status(int indexed) {
+    return switch (indexed) {
+      case 0x88 -> "200";
+      case 0x8c -> "400";
+      case 0x8d -> "404";
+      default -> "other:" + Integer.toHexString(indexed);
+    };
   }
 
   private static void frame(OutputStream out, int type, int flags, int stream, byte[] payload)
@@ -140,14 +187,9 @@ class TlsHostileIT {
     out.flush();
   }
 
-  /**
-   * An HPACK block of literal fields without indexing (no Huffman), request pseudo-headers first.
-   */
-  private static byte[] headers(String path, String name, String value) {
+  /** An HPACK block of literal fields without indexing (no Huffman). */
+  private static byte[] hpack(String[] fields) {
     var block = new ByteArrayOutputStream();
-    String[] fields = {
-      ":method", "GET", ":scheme", "https", ":path", path, ":authority", "app.test", name, value
-    };
     for (int i = 0; i < fields.length; i += 2) {
       block.write(0);
       literal(block, fields[i]);

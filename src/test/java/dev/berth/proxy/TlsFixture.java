@@ -51,6 +51,10 @@ final class TlsFixture implements AutoCloseable {
   }
 
   TlsFixture() throws Exception {
+    this(ProxyLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(10)));
+  }
+
+  TlsFixture(ProxyLimits limits) throws Exception {
     var certificates = certificates();
     app = certificates.get(0);
     other = certificates.get(1);
@@ -102,7 +106,7 @@ final class TlsFixture implements AutoCloseable {
             metrics,
             new Ids(InstantSource.system(), new Random(1)),
             2,
-            ProxyLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(4), Duration.ofSeconds(10)));
+            limits);
     edge.start();
   }
 

@@ -19,6 +19,7 @@ import dev.berth.proxy.AccessLog;
 import dev.berth.proxy.AccessRecords;
 import dev.berth.proxy.AccessSink;
 import dev.berth.proxy.AppNames;
+import dev.berth.proxy.CertificateBook;
 import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.ProxyLimits;
 import dev.berth.proxy.RouteRefresher;
@@ -76,6 +77,7 @@ public final class Platform implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicReference<AccessSink> access =
       new java.util.concurrent.atomic.AtomicReference<>(AccessSink.NONE);
   private AccessLog accessLog;
+  private final CertificateBook certificates = new CertificateBook();
   private final Optional<String> firstStartPassword;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
@@ -92,6 +94,8 @@ public final class Platform implements AutoCloseable {
       edgeServer =
           new EdgeServer(
               config.httpAddr(),
+              config.httpsAddr(),
+              certificates,
               routes,
               consoleServer.address(),
               metrics,
@@ -245,6 +249,16 @@ public final class Platform implements AutoCloseable {
   /** Where the proxy listens (its real port when started on port 0). */
   public InetSocketAddress proxyAddress() {
     return edge.address();
+  }
+
+  /** The proxy's bound HTTPS address. */
+  public InetSocketAddress proxyTlsAddress() {
+    return edge.tlsAddress();
+  }
+
+  /** The certificates the proxy serves over HTTPS, by host. */
+  public CertificateBook certificates() {
+    return certificates;
   }
 
   /** An app's public address through the proxy, e.g. {@code http://hello.localhost:8080}. */

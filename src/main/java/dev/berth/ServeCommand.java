@@ -155,6 +155,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("  Console:  " + platform.consoleUrl());
     out.println("  Apps:     " + platform.appUrl("<app>"));
     out.println(
+        "  HTTPS:    port "
+            + platform.proxyTlsAddress().getPort()
+            + " (HTTP/2 and HTTP/1.1, for hosts that have a certificate)");
+    out.println(
         "  Data:     "
             + platform.dataDir().root()
             + " ("

@@ -30,6 +30,9 @@ class ServeFailuresIT {
     if (!argv.contains("--http-addr")) {
       argv.addAll(java.util.List.of("--http-addr", "127.0.0.1:0")); // never the machine's :8080
     }
+    if (!argv.contains("--https-addr")) {
+      argv.addAll(java.util.List.of("--https-addr", "127.0.0.1:0")); // nor its :8443
+    }
     int code =
         Main.run(
             argv.toArray(String[]::new),
@@ -101,6 +104,24 @@ class ServeFailuresIT {
               "--http-addr",
               "127.0.0.1:" + taken.getLocalPort());
       assertOneLine(outcome, "choose another with --http-addr");
+      assertFalse(Files.exists(dir), "no data dir is left behind");
+    }
+  }
+
+  @Test
+  void httpsPortInUseCreatesNothing() throws Exception {
+    try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path dir = temp.resolve("fresh-https");
+      var outcome =
+          serve(
+              Map.of(),
+              "--data-dir",
+              dir.toString(),
+              "--console-addr",
+              "127.0.0.1:0",
+              "--https-addr",
+              "127.0.0.1:" + taken.getLocalPort());
+      assertOneLine(outcome, "choose another with --https-addr");
       assertFalse(Files.exists(dir), "no data dir is left behind");
     }
   }

@@ -119,6 +119,16 @@ public final class TestPlatform implements AutoCloseable {
     return "http://127.0.0.1:" + platform.proxyAddress().getPort();
   }
 
+  /** The proxy's HTTPS address, e.g. {@code https://127.0.0.1:41235}. */
+  public String httpsUrl() {
+    return "https://127.0.0.1:" + httpsPort();
+  }
+
+  /** The port the proxy's HTTPS listener bound. */
+  public int httpsPort() {
+    return platform.proxyTlsAddress().getPort();
+  }
+
   public Optional<String> databaseUrl() {
     return postgres.map(PostgresDb::url);
   }

@@ -34,11 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The edge proxy's HTTP listener. It binds in the constructor, so a port in use stops Berth before
- * anything else starts, and accepts connections from {@link #start()}.
+ * The edge proxy's HTTP and HTTPS listeners. They bind in the constructor, so a port in use stops
+ * Berth before anything else starts, and accept connections from {@link #start()}. HTTPS
+ * connections are set up by {@link TlsPipeline} (SNI, ALPN, HTTP/2) and end in the same guard and
+ * proxy handler.
  *
  * <pre>
- * downstream: ReadTimers ─► ServerCodec ─► RequestGuard ─► ProxyHandler ─► Exchange (or Tunnel)
+ * downstream: ReadTimers ─► ServerCodec ─► RequestGuard ─► HttpsRedirect ─► ProxyHandler
+ *               ─► Exchange (or Tunnel)
  * upstream:   HttpClientCodec ─► UpstreamHandler ─► Exchange
  * </pre>
  */
@@ -46,6 +49,7 @@ public final class EdgeServer implements Lifecycle {
   private static final Log LOG = Log.of(EdgeServer.class);
   private final EventLoopGroup group;
   private final Channel server;
+  private final Channel tlsServer;
   private final DataPlane plane;
 
   public EdgeServer(
@@ -58,6 +62,7 @@ public final class EdgeServer implements Lifecycle {
     this(listen, routes, console, metrics, ids, eventLoops, ProxyLimits.DEFAULTS);
   }
 
+  /** Plain HTTP only (no HTTPS listener). */
   public EdgeServer(
       HostPort listen,
       Routes routes,
@@ -66,11 +71,51 @@ public final class EdgeServer implements Lifecycle {
       Ids ids,
       int eventLoops,
       ProxyLimits limits) {
-    this(listen, routes, console, metrics, ids, eventLoops, limits, AccessSink.NONE);
+    this(
+        listen,
+        null,
+        new CertificateBook(),
+        routes,
+        console,
+        metrics,
+        ids,
+        eventLoops,
+        limits,
+        AccessSink.NONE);
   }
 
+  /** HTTP only, every finished request reported to {@code access}. */
+  EdgeServer(
+      HostPort listen,
+      Routes routes,
+      InetSocketAddress console,
+      Metrics metrics,
+      Ids ids,
+      int eventLoops,
+      ProxyLimits limits,
+      AccessSink access) {
+    this(
+        listen,
+        null,
+        new CertificateBook(),
+        routes,
+        console,
+        metrics,
+        ids,
+        eventLoops,
+        limits,
+        access);
+  }
+
+  /**
+   * HTTP on {@code listen} and, unless {@code tlsListen} is null, HTTPS on {@code tlsListen} with
+   * the certificates in {@code book}; both on the same event loops. Every finished request is
+   * reported to {@code access}.
+   */
   public EdgeServer(
       HostPort listen,
+      HostPort tlsListen,
+      CertificateBook book,
       Routes routes,
       InetSocketAddress console,
       Metrics metrics,
@@ -102,7 +147,12 @@ public final class EdgeServer implements Lifecycle {
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
         "gauge",
         sink -> sink.add("", pool.idleConnections()));
-    this.server = bind(listen, epoll, limits);
+    var decoder = decoderConfig(limits);
+    this.tlsServer =
+        tlsListen == null
+            ? null
+            : bind(tlsListen, epoll, new TlsPipeline(plane, book, decoder), "--https-addr");
+    this.server = bind(listen, epoll, plainPipeline(decoder, book), "--http-addr");
   }
 
   /**
@@ -126,14 +176,36 @@ public final class EdgeServer implements Lifecycle {
     }
   }
 
-  private Channel bind(HostPort listen, boolean epoll, ProxyLimits limits) {
-    var decoder =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(limits.maxRequestLine())
-            .setMaxHeaderSize(limits.maxHeaderBytes())
-            .setMaxChunkSize(64 * 1024)
-            .setAllowDuplicateContentLengths(false)
-            .setStrictLineParsing(true);
+  private static HttpDecoderConfig decoderConfig(ProxyLimits limits) {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(limits.maxRequestLine())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxChunkSize(64 * 1024)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true);
+  }
+
+  private ChannelInitializer<SocketChannel> plainPipeline(
+      HttpDecoderConfig decoder, CertificateBook book) {
+    var limits = plane.limits();
+    return new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        plane.connections().add(ch);
+        var timers = new ReadTimers(limits);
+        ch.pipeline()
+            .addLast(
+                timers,
+                new ServerCodec(decoder),
+                new RequestGuard(limits.maxHeaders(), plane.ids()),
+                new HttpsRedirect(book, EdgeServer.this::httpsPort, plane),
+                new ProxyHandler(plane, timers));
+      }
+    };
+  }
+
+  private Channel bind(
+      HostPort listen, boolean epoll, ChannelInitializer<SocketChannel> pipeline, String flag) {
     var bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -141,29 +213,20 @@ public final class EdgeServer implements Lifecycle {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    plane.connections().add(ch);
-                    var timers = new ReadTimers(limits);
-                    ch.pipeline()
-                        .addLast(
-                            timers,
-                            new ServerCodec(decoder),
-                            new RequestGuard(limits.maxHeaders(), plane.ids()),
-                            new ProxyHandler(plane, timers));
-                  }
-                });
+            .childHandler(pipeline);
     try {
       return bootstrap.bind(listen.socketAddress()).syncUninterruptibly().channel();
     } catch (Exception e) { // Netty rethrows the bind's checked IOException unchecked
+      if (tlsServer != null) {
+        tlsServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      }
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new StartupException(
           "proxy address "
               + listen
               + " is not available (in use, or not an address of this machine); choose another"
-              + " with --http-addr",
+              + " with "
+              + flag,
           e);
     }
   }
@@ -171,6 +234,16 @@ public final class EdgeServer implements Lifecycle {
   /** The balancer, for draining an instance (in-flight counts, closing what is left). */
   Balancer balancer() {
     return plane.balancer();
+  }
+
+  /** The HTTPS listener's bound port, or 443 when there is none (redirects then omit it). */
+  int httpsPort() {
+    return tlsServer == null ? 443 : ((InetSocketAddress) tlsServer.localAddress()).getPort();
+  }
+
+  /** The bound HTTPS address, or null when this server has no HTTPS listener. */
+  public InetSocketAddress tlsAddress() {
+    return tlsServer == null ? null : (InetSocketAddress) tlsServer.localAddress();
   }
 
   /** The bound address (the real port when the listen port was 0). */
@@ -183,6 +256,10 @@ public final class EdgeServer implements Lifecycle {
     server.config().setAutoRead(true);
     LOG.info(
         "proxy listening", "address", address(), "transport", server.getClass().getSimpleName());
+    if (tlsServer != null) {
+      tlsServer.config().setAutoRead(true);
+      LOG.info("proxy listening for HTTPS", "address", tlsAddress(), "protocols", "h2 http/1.1");
+    }
   }
 
   /** Stops accepting, lets requests in flight finish up to the grace period, then closes. */
@@ -191,6 +268,9 @@ public final class EdgeServer implements Lifecycle {
     try {
       plane.draining().set(true);
       server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      if (tlsServer != null) {
+        tlsServer.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      }
       long deadline = System.nanoTime() + plane.limits().shutdownGrace().toNanos();
       while (plane.inFlight().get() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);

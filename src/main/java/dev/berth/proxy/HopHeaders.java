@@ -106,9 +106,15 @@ final class HopHeaders {
 
   /** Sets the X-Forwarded-* family on a request bound upstream. */
   static void forwarded(HttpHeaders headers, String client, String host, String requestId) {
+    forwarded(headers, client, host, requestId, "http");
+  }
+
+  /** As above; {@code scheme} is how the request reached the proxy ("http" or "https"). */
+  static void forwarded(
+      HttpHeaders headers, String client, String host, String requestId, String scheme) {
     String prior = headers.get(X_FORWARDED_FOR);
     headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? client : prior + ", " + client);
-    headers.set("X-Forwarded-Proto", "http");
+    headers.set("X-Forwarded-Proto", scheme);
     headers.set(X_FORWARDED_HOST, host);
     headers.set(X_REQUEST_ID, requestId);
   }

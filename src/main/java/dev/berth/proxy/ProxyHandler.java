@@ -44,6 +44,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
   private final DataPlane plane;
   private ReadTimers timers;
   private final HostPort consoleInstance;
+  private final String scheme;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private State state = State.IDLE;
@@ -63,18 +64,24 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
   private String requestId;
   private boolean recorded = true;
 
-  ProxyHandler(DataPlane plane, ReadTimers timers) {
+  /** {@code scheme}: "https" behind the TLS listener, for X-Forwarded-Proto. */
+  ProxyHandler(DataPlane plane, ReadTimers timers, String scheme) {
     this.plane = plane;
     this.timers = timers;
+    this.scheme = scheme;
     this.consoleInstance = console(plane.console());
   }
 
+  ProxyHandler(DataPlane plane, ReadTimers timers) {
+    this(plane, timers, "http");
+  }
+
   /**
-   * For pipelines built elsewhere (TLS, HTTP/2 streams): uses the pipeline's ReadTimers, or, when
-   * there is none (an HTTP/2 stream), timers of its own for the body and upstream-response clocks.
+   * For pipelines built elsewhere (tests, HTTP/2 streams): uses the pipeline's ReadTimers, or, when
+   * there is none, timers of its own for the body and upstream-response clocks.
    */
   ProxyHandler(DataPlane plane) {
-    this(plane, null);
+    this(plane, null, "http");
   }
 
   @Override
@@ -225,7 +232,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
     } else {
       HopHeaders.strip(outgoing.headers());
     }
-    HopHeaders.forwarded(outgoing.headers(), client, host, requestId);
+    HopHeaders.forwarded(outgoing.headers(), client, host, requestId, scheme);
     outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
     var instance = target == null ? consoleInstance : null;
     exchange =

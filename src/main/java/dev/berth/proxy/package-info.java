@@ -10,6 +10,9 @@
  * dev.berth.proxy.AccessLog} writes them in batches off the request path, and {@link
  * dev.berth.proxy.AccessApi} reads them for the console.
  *
+ * <p>HTTPS: the {@link dev.berth.proxy.CertificateBook} (certificates by SNI name, swapped whole)
+ * feeds the TLS listener, which serves HTTP/1.1 and HTTP/2 (ALPN) into the same handlers.
+ *
  * <p>Imports {@code core}, {@code store}, {@code web} (only its {@code *Api} classes) and Netty. It
  * never reads the store on the request path: the table is rebuilt off the hot path and swapped. It
  * learns app names through the {@link dev.berth.proxy.AppNames} port, and reads only the count and

@@ -15,6 +15,9 @@ import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
 import dev.berth.proxy.AppNames;
+import dev.berth.proxy.AppTargets;
+import dev.berth.proxy.AppTraffic;
+import dev.berth.proxy.AppTrafficApi;
 import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
@@ -68,6 +71,7 @@ public final class Platform implements AutoCloseable {
   private final Router router;
   private final Routes routes = new Routes();
   private final Optional<String> firstStartPassword;
+  private AppTraffic traffic;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
     this.config = config;
@@ -134,10 +138,14 @@ public final class Platform implements AutoCloseable {
     new AppsApi(apps, appEnv, this::appUrl).register(router);
     AppNames appNames = () -> apps.list().stream().map(a -> a.name().value()).toList();
     var routeStore = new RouteStore(database, clock, auditLog, config.domain(), appNames);
+    var appTargets = new AppTargets(database, clock);
     var refresher =
-        new RouteRefresher(routeStore, appNames, routes, config.domain(), Duration.ofSeconds(1));
+        new RouteRefresher(
+            routeStore, appNames, appTargets, routes, config.domain(), Duration.ofSeconds(1));
     parts.add(refresher);
     new RoutesApi(routeStore, refresher).register(router);
+    this.traffic = new AppTraffic(appTargets, refresher, appNames, edge, clock);
+    new AppTrafficApi(traffic).register(router);
     return auth.firstStart(config.bootstrap());
   }
 
@@ -241,6 +249,11 @@ public final class Platform implements AutoCloseable {
   /** The live route table the edge proxy serves from. */
   public Routes routes() {
     return routes;
+  }
+
+  /** Switches an app's traffic between instance sets and drains the old (the deploy engine's). */
+  public AppTraffic traffic() {
+    return traffic;
   }
 
   /** The admin password generated on the first start of an empty store, to print once. */

@@ -1,6 +1,7 @@
 package dev.berth.proxy;
 
 import dev.berth.core.HostPort;
+import io.netty.channel.Channel;
 import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,9 @@ final class Balancer {
   private final ConcurrentHashMap<HostPort, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Target.Upstreams, AtomicInteger> cursors =
       new ConcurrentHashMap<>();
+  // Every open upstream connection by instance (in use or idle in the pool), so a drain that timed
+  // out can close them: the request or WebSocket on it ends there.
+  private final ConcurrentHashMap<HostPort, Set<Channel>> open = new ConcurrentHashMap<>();
 
   Balancer(InstantSource clock, long ejectMillis) {
     this.clock = clock;
@@ -74,6 +78,27 @@ final class Balancer {
     var count = inFlight.get(instance);
     if (count != null) {
       count.decrementAndGet();
+    }
+  }
+
+  /** Requests (and tunnels) open to {@code instance} right now. */
+  int inFlight(HostPort instance) {
+    return load(instance);
+  }
+
+  /** Remembers an upstream connection until it closes, for {@link #closeActive}. */
+  void track(HostPort instance, Channel channel) {
+    var channels = open.computeIfAbsent(instance, i -> ConcurrentHashMap.newKeySet());
+    if (channels.add(channel)) {
+      channel.closeFuture().addListener(f -> channels.remove(channel));
+    }
+  }
+
+  /** Closes every open upstream connection to {@code instance} (after a drain timed out). */
+  void closeActive(HostPort instance) {
+    var channels = open.get(instance);
+    if (channels != null) {
+      channels.forEach(Channel::close);
     }
   }
 

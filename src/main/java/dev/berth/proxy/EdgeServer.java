@@ -129,6 +129,11 @@ public final class EdgeServer implements Lifecycle {
     }
   }
 
+  /** What the traffic switch watches while it drains old instances. */
+  Balancer balancer() {
+    return plane.balancer();
+  }
+
   /** The bound address (the real port when the listen port was 0). */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();

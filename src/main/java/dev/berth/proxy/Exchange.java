@@ -132,6 +132,7 @@ final class Exchange implements UpstreamHandler.Listener {
     upstream = channel;
     UpstreamHandler.of(channel).attach(this);
     plane.balancer().started(instance);
+    plane.balancer().track(instance, channel);
     maybeSendHead();
   }
 

@@ -11,6 +11,7 @@ import dev.berth.core.Json;
 import dev.berth.core.Lifecycle;
 import dev.berth.core.Log;
 import dev.berth.core.Metrics;
+import dev.berth.core.ProxyTrust;
 import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
@@ -72,6 +73,7 @@ public final class Platform implements AutoCloseable {
   private final Routes routes = new Routes();
   private final Optional<String> firstStartPassword;
   private AppTraffic traffic;
+  private final ProxyTrust proxyTrust;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
     this.config = config;
@@ -103,6 +105,9 @@ public final class Platform implements AutoCloseable {
       opened.add(database);
       Migrations.migrate(database, clock);
       byte[] masterKey = dir.masterKey(env.get("BERTH_MASTER_KEY"), random);
+      this.proxyTrust = ProxyTrust.derive(masterKey);
+      console.trustProxy(proxyTrust);
+      edge.consoleTrust(proxyTrust);
       this.firstStartPassword = wireDomains(ids, clock, new SecretBox(masterKey, random));
       wirePlatformApis(metrics, clock, runtime);
       parts.add(console);
@@ -254,6 +259,11 @@ public final class Platform implements AutoCloseable {
   /** Switches an app's traffic between instance sets and drains the old (the deploy engine's). */
   public AppTraffic traffic() {
     return traffic;
+  }
+
+  /** What Berth's proxy sends the console to be believed about clients (tests play the proxy). */
+  public ProxyTrust proxyTrust() {
+    return proxyTrust;
   }
 
   /** The admin password generated on the first start of an empty store, to print once. */

@@ -17,7 +17,8 @@ record DataPlane(
     Metrics metrics,
     ChannelGroup connections,
     AtomicInteger inFlight,
-    java.util.concurrent.atomic.AtomicBoolean draining) {
+    java.util.concurrent.atomic.AtomicBoolean draining,
+    java.util.concurrent.atomic.AtomicReference<dev.berth.core.ProxyTrust> consoleTrust) {
 
   static final String REQUESTS = "berth_proxy_requests_total";
 

@@ -79,7 +79,8 @@ public final class EdgeServer implements Lifecycle {
             metrics,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new AtomicInteger(),
-            new AtomicBoolean());
+            new AtomicBoolean(),
+            new java.util.concurrent.atomic.AtomicReference<>());
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
@@ -127,6 +128,11 @@ public final class EdgeServer implements Lifecycle {
               + " with --http-addr",
           e);
     }
+  }
+
+  /** The secret the proxy proves itself with on requests it forwards to the console. */
+  public void consoleTrust(dev.berth.core.ProxyTrust trust) {
+    plane.consoleTrust().set(trust);
   }
 
   /** What the traffic switch watches while it drains old instances. */

@@ -128,6 +128,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     String host = request.headers().get(HttpHeaderNames.HOST);
     HopHeaders.strip(outgoing.headers());
     HopHeaders.forwarded(outgoing.headers(), client, host, requestId);
+    // Only the proxy vouches for X-Forwarded-*: a client's copy of the secret header never passes.
+    outgoing.headers().remove(dev.berth.core.ProxyTrust.HEADER);
+    var trust = plane.consoleTrust().get();
+    if (target == null && trust != null) {
+      outgoing.headers().set(dev.berth.core.ProxyTrust.HEADER, trust.secret());
+    }
     outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
     exchange = new Exchange(this, ctx, plane, outgoing, requestId, target, keepAlive);
     exchange.start();

@@ -36,13 +36,14 @@ public final class Main {
     }
   }
 
+  /** The server commands run until a signal; their shutdown hook ends the process. */
   private static boolean isServe(String[] args) {
-    return args.length > 0 && args[0].equals("serve");
+    return args.length > 0 && (args[0].equals("serve") || args[0].equals("proxy"));
   }
 
   /** Runs one command; returns its exit code. Tests call this in-process. */
   public static int run(String[] args, Platform.Environment env, PrintStream out, PrintStream err) {
-    var cli = commandLine(env, out, err, args.length > 0 && args[0].equals("serve"));
+    var cli = commandLine(env, out, err, isServe(args));
     try {
       return cli.execute(args);
     } finally {
@@ -55,6 +56,7 @@ public final class Main {
       Platform.Environment env, PrintStream out, PrintStream err, boolean serving) {
     var cli = new CommandLine(new Main());
     cli.addSubcommand("serve", new ServeCommand(env, out));
+    cli.addSubcommand("proxy", new ProxyCommand(env, out));
     // The server never runs a client command: building their picocli models for `serve` would
     // load and keep a few hundred classes for nothing.
     if (!serving) {
@@ -66,6 +68,7 @@ public final class Main {
     // Server commands read every flag from BERTH_<FLAG> too. Client commands do not: a stray
     // BERTH_YES must never confirm a delete; they read BERTH_URL and BERTH_TOKEN themselves.
     cli.getSubcommands().get("serve").setDefaultValueProvider(spec -> fromEnvironment(spec, env));
+    cli.getSubcommands().get("proxy").setDefaultValueProvider(spec -> fromEnvironment(spec, env));
     cli.getSubcommands()
         .get("admin")
         .getSubcommands()

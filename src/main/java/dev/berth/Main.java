@@ -43,9 +43,31 @@ public final class Main {
 
   /** Runs one command; returns its exit code. Tests call this in-process. */
   public static int run(String[] args, Platform.Environment env, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("serve")) {
+      var serve = ServeArgs.parse(args, new ServeCommand(env, out), env);
+      if (serve.isPresent()) {
+        return serveWithoutPicocli(serve.get(), out, err);
+      }
+    }
     var cli = commandLine(env, out, err, isServe(args));
     try {
       return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** As picocli would run it, with its exit codes (see the execution exception handler below). */
+  private static int serveWithoutPicocli(ServeCommand serve, PrintStream out, PrintStream err) {
+    try {
+      return serve.call();
+    } catch (StartupException e) {
+      err.println("berth: " + e.getMessage());
+      return EXIT_USAGE;
+    } catch (RuntimeException e) {
+      err.println("berth: " + e);
+      return EXIT_FAILED;
     } finally {
       out.flush();
       err.flush();

@@ -79,6 +79,41 @@ class ConsoleTrustIT {
   }
 
   @Test
+  void appsNeverSeeTheSecretNorACopyOfIt() throws Exception {
+    var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    var backend =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 16);
+    backend.createContext(
+        "/",
+        exchange -> {
+          seen.add(String.valueOf(exchange.getRequestHeaders().getFirst(ProxyTrust.HEADER)));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    backend.start();
+    try {
+      String target = "127.0.0.1:" + backend.getAddress().getPort();
+      assertEquals(
+          201,
+          berth
+              .post(
+                  "/api/v1/routes",
+                  "{\"host\":\"echo.localhost\",\"targets\":[\"" + target + "\"]}")
+              .status());
+      var request =
+          HttpRequest.newBuilder(URI.create(berth.proxyUrl() + "/"))
+              .header("Host", "echo.localhost")
+              .header(ProxyTrust.HEADER, berth.platform().proxyTrust().secret())
+              .build();
+      assertEquals(204, client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+      assertEquals(List.of("null"), seen);
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  @Test
   void throughTheProxyTheClientsAddressIsRecorded() throws Exception {
     var headers =
         Map.of(

@@ -49,6 +49,12 @@ public final class Main {
         return serveWithoutPicocli(serve.get(), out, err);
       }
     }
+    if (args.length > 0 && args[0].equals("proxy")) {
+      var proxy = ServeArgs.parse(args, new ProxyCommand(env, out), env);
+      if (proxy.isPresent()) {
+        return serveWithoutPicocli(proxy.get(), out, err);
+      }
+    }
     var cli = commandLine(env, out, err, isServe(args));
     try {
       return cli.execute(args);
@@ -59,13 +65,14 @@ public final class Main {
   }
 
   /** As picocli would run it, with its exit codes (see the execution exception handler below). */
-  private static int serveWithoutPicocli(ServeCommand serve, PrintStream out, PrintStream err) {
+  private static int serveWithoutPicocli(
+      java.util.concurrent.Callable<Integer> serve, PrintStream out, PrintStream err) {
     try {
       return serve.call();
     } catch (StartupException e) {
       err.println("berth: " + e.getMessage());
       return EXIT_USAGE;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       err.println("berth: " + e);
       return EXIT_FAILED;
     } finally {

@@ -24,15 +24,47 @@ class ServeArgsTest {
     return ServeArgs.parse(args, new ServeCommand(environment, OUT), environment);
   }
 
+  static java.util.Set<String> declared(Class<?> command) {
+    return Arrays.stream(command.getDeclaredFields())
+        .map(f -> f.getAnnotation(Option.class))
+        .filter(o -> o != null)
+        .flatMap(o -> Arrays.stream(o.names()))
+        .collect(Collectors.toSet());
+  }
+
   @Test
-  void readsEveryFlagServeHas() {
-    var declared =
-        Arrays.stream(ServeCommand.class.getDeclaredFields())
-            .map(f -> f.getAnnotation(Option.class))
-            .filter(o -> o != null)
-            .flatMap(o -> Arrays.stream(o.names()))
-            .collect(Collectors.toSet());
-    assertEquals(declared, ServeArgs.flags(), "a serve flag the fast path would not read");
+  void readsEveryFlagServeAndProxyHave() {
+    assertEquals(
+        declared(ServeCommand.class), ServeArgs.flags("serve"), "a serve flag left unread");
+    assertEquals(
+        declared(ProxyCommand.class), ServeArgs.flags("proxy"), "a proxy flag left unread");
+  }
+
+  @Test
+  void proxyFlags() {
+    Platform.Environment env =
+        name -> Optional.ofNullable(Map.of("BERTH_DOMAIN", "a.test").get(name));
+    var proxy =
+        ServeArgs.parse(
+                new String[] {"proxy", "--console-url", "http://127.0.0.1:9000", "--data-dir=/d"},
+                new ProxyCommand(env, OUT),
+                env)
+            .orElseThrow();
+    assertEquals(new HostPort("127.0.0.1", 9000), proxy.consoleUrl);
+    assertEquals(Path.of("/d"), proxy.dataDir);
+    assertEquals("a.test", proxy.domain);
+    assertEquals(new HostPort("0.0.0.0", 8080), proxy.httpAddr);
+    assertTrue(
+        ServeArgs.parse(
+                new String[] {"proxy", "--console-url", "ftp://x:1"},
+                new ProxyCommand(env, OUT),
+                env)
+            .isEmpty());
+    assertTrue(
+        ServeArgs.parse(
+                new String[] {"proxy", "--runtime", "process"}, new ProxyCommand(env, OUT), env)
+            .isEmpty(),
+        "serve's flags are not the proxy's");
   }
 
   @Test

@@ -113,7 +113,11 @@ public final class AppTraffic {
     var next = List.copyOf(new LinkedHashSet<>(instances));
     synchronized (locks.computeIfAbsent(app, a -> new Object())) {
       var before = store.replace(app, next, balance);
-      refresher.refreshAfterWrite();
+      store.notifyChange();
+      // Throws when the store cannot be read back: then this table was not switched, no drain
+      // starts (it would report old instances drained while they still take requests), and the
+      // caller hears 503; the refresher's poll applies the stored switch later.
+      refresher.refresh();
       var old = new ArrayList<HostPort>();
       before.ifPresent(
           b -> b.instances().stream().filter(i -> !next.contains(i)).forEach(old::add));

@@ -3,8 +3,10 @@
  * table (host and path prefix to a target), the Netty data plane that forwards requests with pooled
  * keep-alive upstreams, and the control plane: the {@code routes} table ({@link
  * dev.berth.proxy.RouteStore}), the admin API for routes to services Berth did not deploy ({@link
- * dev.berth.proxy.RoutesApi}) and the {@link dev.berth.proxy.RouteRefresher} that rebuilds the
- * table from the store and swaps it.
+ * dev.berth.proxy.RoutesApi}), the {@link dev.berth.proxy.RouteRefresher} that rebuilds the table
+ * from the store and swaps it (polling, and at once on PostgreSQL's {@code NOTIFY berth_routes}),
+ * and {@link dev.berth.proxy.AppTraffic}, the zero-downtime switch of an app's live instances
+ * ({@code app_targets}) that drains the old ones.
  *
  * <p>Imports {@code core}, {@code store}, {@code web} (only its {@code *Api} classes) and Netty. It
  * never reads the store on the request path: the table is rebuilt off the hot path and swapped. It

@@ -2,12 +2,16 @@
 # Idle memory of `./berth serve` with no apps: VmRSS (and its anon/file split) of the JVM SECONDS
 # (default 60) after start, for both profiles, with and without the start-up cache. The four
 # servers run side by side, each on its own fresh data dir.
-#   bench/idle-rss.sh [SECONDS]
+#   bench/idle-rss.sh [SECONDS] [serve|proxy]
+# Mode proxy measures `./berth proxy` instead: one small `serve` owns a fresh data dir and the four
+# proxies (both profiles, cache off and on) follow its store side by side.
 # BENCH_NMT=1 also turns on Native Memory Tracking (adds about 1 MiB) and prints
 # `jcmd VM.native_memory summary` for each, which says where the memory goes.
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 seconds=${1:-60}
+mode=${2:-serve}
+[[ $mode == serve || $mode == proxy ]] || { echo "usage: bench/idle-rss.sh [SECONDS] [serve|proxy]" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/berth-bench-rss.XXXXXX")
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done; wait; rm -rf "$work"' EXIT
@@ -24,8 +28,20 @@ done
 
 configs=("small 0" "small 1" "throughput 0" "throughput 1")
 declare -A pid_of port_of
+if [[ $mode == proxy ]]; then
+  owner_port=$(free_port)
+  BERTH_AOT=1 start_serve small "$work/data-owner" "$owner_port" "$work/owner.log"
+  wait_healthy "$owner_port"
+  pids+=("$SERVE_PID")
+fi
 for config in "${configs[@]}"; do
   read -r profile aot <<<"$config"
+  if [[ $mode == proxy ]]; then
+    BERTH_AOT=$aot start_proxy "$profile" "$work/data-owner" "$owner_port" "$work/proxy-$profile-$aot.log"
+    pid_of[$config]=$PROXY_PID
+    pids+=("$PROXY_PID")
+    continue
+  fi
   port=$(free_port)
   BERTH_AOT=$aot start_serve "$profile" "$work/data-$profile-$aot" "$port" "$work/$profile-$aot.log"
   wait_healthy "$port"

@@ -22,6 +22,21 @@ start_serve() {
   SERVE_PID=$!
 }
 
+# start_proxy PROFILE DATA_DIR CONSOLE_PORT LOG: starts ./berth proxy on the data dir of a running
+# serve and waits for its banner; sets PROXY_PID.
+start_proxy() {
+  local profile=$1 data=$2 console=$3 log=$4 i
+  "$root/berth" proxy --profile "$profile" --data-dir "$data" --http-addr 127.0.0.1:0 \
+    --console-url "http://127.0.0.1:$console" >"$log" 2>&1 &
+  PROXY_PID=$!
+  for ((i = 0; i < 6000; i++)); do
+    grep -q "proxy is listening" "$log" 2>/dev/null && return 0
+    kill -0 "$PROXY_PID" 2>/dev/null || return 1
+    sleep 0.01
+  done
+  return 1
+}
+
 # Polls every 5 ms (curl itself takes a few ms) until health answers 200; fails after 60 s.
 wait_healthy() {
   local port=$1 i

@@ -36,15 +36,45 @@ public final class Main {
     }
   }
 
+  /** The server commands run until a signal; their shutdown hook ends the process. */
   private static boolean isServe(String[] args) {
-    return args.length > 0 && args[0].equals("serve");
+    return args.length > 0 && (args[0].equals("serve") || args[0].equals("proxy"));
   }
 
   /** Runs one command; returns its exit code. Tests call this in-process. */
   public static int run(String[] args, Platform.Environment env, PrintStream out, PrintStream err) {
-    var cli = commandLine(env, out, err, args.length > 0 && args[0].equals("serve"));
+    if (args.length > 0 && args[0].equals("serve")) {
+      var serve = ServeArgs.parse(args, new ServeCommand(env, out), env);
+      if (serve.isPresent()) {
+        return serveWithoutPicocli(serve.get(), out, err);
+      }
+    }
+    if (args.length > 0 && args[0].equals("proxy")) {
+      var proxy = ServeArgs.parse(args, new ProxyCommand(env, out), env);
+      if (proxy.isPresent()) {
+        return serveWithoutPicocli(proxy.get(), out, err);
+      }
+    }
+    var cli = commandLine(env, out, err, isServe(args));
     try {
       return cli.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** As picocli would run it, with its exit codes (see the execution exception handler below). */
+  private static int serveWithoutPicocli(
+      java.util.concurrent.Callable<Integer> serve, PrintStream out, PrintStream err) {
+    try {
+      return serve.call();
+    } catch (StartupException e) {
+      err.println("berth: " + e.getMessage());
+      return EXIT_USAGE;
+    } catch (Exception e) {
+      err.println("berth: " + e);
+      return EXIT_FAILED;
     } finally {
       out.flush();
       err.flush();
@@ -55,6 +85,7 @@ public final class Main {
       Platform.Environment env, PrintStream out, PrintStream err, boolean serving) {
     var cli = new CommandLine(new Main());
     cli.addSubcommand("serve", new ServeCommand(env, out));
+    cli.addSubcommand("proxy", new ProxyCommand(env, out));
     // The server never runs a client command: building their picocli models for `serve` would
     // load and keep a few hundred classes for nothing.
     if (!serving) {
@@ -66,6 +97,7 @@ public final class Main {
     // Server commands read every flag from BERTH_<FLAG> too. Client commands do not: a stray
     // BERTH_YES must never confirm a delete; they read BERTH_URL and BERTH_TOKEN themselves.
     cli.getSubcommands().get("serve").setDefaultValueProvider(spec -> fromEnvironment(spec, env));
+    cli.getSubcommands().get("proxy").setDefaultValueProvider(spec -> fromEnvironment(spec, env));
     cli.getSubcommands()
         .get("admin")
         .getSubcommands()

@@ -11,6 +11,7 @@ import dev.berth.core.Json;
 import dev.berth.core.Lifecycle;
 import dev.berth.core.Log;
 import dev.berth.core.Metrics;
+import dev.berth.core.ProxyTrust;
 import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
@@ -19,6 +20,9 @@ import dev.berth.proxy.AccessLog;
 import dev.berth.proxy.AccessRecords;
 import dev.berth.proxy.AccessSink;
 import dev.berth.proxy.AppNames;
+import dev.berth.proxy.AppTargets;
+import dev.berth.proxy.AppTraffic;
+import dev.berth.proxy.AppTrafficApi;
 import dev.berth.proxy.CertificateBook;
 import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.ProxyLimits;
@@ -79,6 +83,8 @@ public final class Platform implements AutoCloseable {
   private AccessLog accessLog;
   private final CertificateBook certificates = new CertificateBook();
   private final Optional<String> firstStartPassword;
+  private AppTraffic traffic;
+  private final ProxyTrust proxyTrust;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
     this.config = config;
@@ -114,6 +120,9 @@ public final class Platform implements AutoCloseable {
       opened.add(database);
       Migrations.migrate(database, clock);
       byte[] masterKey = dir.masterKey(env.get("BERTH_MASTER_KEY"), random);
+      this.proxyTrust = ProxyTrust.derive(masterKey);
+      console.trustProxy(proxyTrust);
+      edge.consoleTrust(proxyTrust);
       this.firstStartPassword = wireDomains(ids, clock, new SecretBox(masterKey, random), metrics);
       wirePlatformApis(metrics, clock, runtime);
       parts.add(console);
@@ -149,14 +158,18 @@ public final class Platform implements AutoCloseable {
     new AppsApi(apps, appEnv, this::appUrl).register(router);
     AppNames appNames = () -> apps.list().stream().map(a -> a.name().value()).toList();
     var routeStore = new RouteStore(database, clock, auditLog, config.domain(), appNames);
+    var appTargets = new AppTargets(database, clock);
     var refresher =
-        new RouteRefresher(routeStore, appNames, routes, config.domain(), Duration.ofSeconds(1));
+        new RouteRefresher(
+            routeStore, appNames, appTargets, routes, config.domain(), Duration.ofSeconds(1));
     parts.add(refresher);
     new RoutesApi(routeStore, refresher).register(router);
     accessLog = new AccessLog(database, clock, ids, metrics, AccessLog.Settings.DEFAULTS);
     access.set(accessLog);
     parts.add(accessLog);
     new AccessApi(new AccessRecords(database), appNames, config.domain(), clock).register(router);
+    this.traffic = new AppTraffic(appTargets, refresher, appNames, edge, clock);
+    new AppTrafficApi(traffic).register(router);
     return auth.firstStart(config.bootstrap());
   }
 
@@ -275,6 +288,16 @@ public final class Platform implements AutoCloseable {
   /** The live route table the edge proxy serves from. */
   public Routes routes() {
     return routes;
+  }
+
+  /** Switches an app's traffic between instance sets and drains the old (the deploy engine's). */
+  public AppTraffic traffic() {
+    return traffic;
+  }
+
+  /** What Berth's proxy sends the console to be believed about clients (tests play the proxy). */
+  public ProxyTrust proxyTrust() {
+    return proxyTrust;
   }
 
   /** The admin password generated on the first start of an empty store, to print once. */

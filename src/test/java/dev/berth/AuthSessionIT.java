@@ -45,7 +45,7 @@ class AuthSessionIT {
         "POST",
         "/api/v1/auth/login",
         Json.write(Map.of("email", email, "password", password)),
-        Map.of("X-Forwarded-For", from));
+        on.asProxy(Map.of("X-Forwarded-For", from)));
   }
 
   @SuppressWarnings("unchecked")
@@ -92,7 +92,7 @@ class AuthSessionIT {
             "/api/v1/auth/login",
             Json.write(
                 Map.of("email", TestPlatform.ADMIN_EMAIL, "password", TestPlatform.ADMIN_PASSWORD)),
-            Map.of("X-Forwarded-For", "192.0.2.10", "X-Forwarded-Proto", "https"));
+            berth.asProxy(Map.of("X-Forwarded-For", "192.0.2.10", "X-Forwarded-Proto", "https")));
     assertTrue(secure.header("Set-Cookie").endsWith("; Secure"));
   }
 
@@ -278,7 +278,10 @@ class AuthSessionIT {
     for (var c : cases) {
       var reply =
           berth.send(
-              "POST", "/api/v1/auth/login", c.body(), Map.of("X-Forwarded-For", "192.0.2.99"));
+              "POST",
+              "/api/v1/auth/login",
+              c.body(),
+              berth.asProxy(Map.of("X-Forwarded-For", "192.0.2.99")));
       assertEquals(c.status(), reply.status(), c.body());
       assertEquals("urn:berth:problem:" + c.type(), reply.object().get("type"), c.body());
     }

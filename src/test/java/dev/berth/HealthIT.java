@@ -80,7 +80,11 @@ class HealthIT {
   @Test
   void metricsFromBehindTheProxyNeedAToken() {
     var reply =
-        berth.send("GET", "/metrics", null, java.util.Map.of("X-Forwarded-For", "203.0.113.9"));
+        berth.send(
+            "GET",
+            "/metrics",
+            null,
+            berth.asProxy(java.util.Map.of("X-Forwarded-For", "203.0.113.9")));
     assertEquals(401, reply.status());
   }
 }

@@ -158,6 +158,16 @@ public final class TestPlatform implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code headers} plus the secret Berth's proxy sends, so a test can play the proxy and say which
+   * client it forwarded (X-Forwarded-For) and over what (X-Forwarded-Proto).
+   */
+  public Map<String, String> asProxy(Map<String, String> headers) {
+    var out = new HashMap<>(headers);
+    out.put(dev.berth.core.ProxyTrust.HEADER, platform.proxyTrust().secret());
+    return out;
+  }
+
   public Reply get(String path) {
     return send("GET", path, null, ADMIN_TOKEN);
   }

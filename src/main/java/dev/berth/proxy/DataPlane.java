@@ -1,11 +1,13 @@
 package dev.berth.proxy;
 
 import dev.berth.core.Metrics;
+import dev.berth.core.ProxyTrust;
 import io.netty.channel.group.ChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** What every downstream connection of one {@link EdgeServer} shares. */
@@ -21,7 +23,8 @@ record DataPlane(
     AtomicInteger inFlight,
     AtomicBoolean draining,
     InstantSource clock,
-    AccessSink access) {
+    AccessSink access,
+    AtomicReference<ProxyTrust> consoleTrust) {
 
   static final String REQUESTS = "berth_proxy_requests_total";
   private static final String[] STATUS_LABELS = {

@@ -141,7 +141,8 @@ public final class EdgeServer implements Lifecycle {
             new AtomicInteger(),
             new AtomicBoolean(),
             InstantSource.system(),
-            access);
+            access,
+            new java.util.concurrent.atomic.AtomicReference<>());
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
@@ -229,6 +230,11 @@ public final class EdgeServer implements Lifecycle {
               + flag,
           e);
     }
+  }
+
+  /** The secret the proxy proves itself with on requests it forwards to the console. */
+  public void consoleTrust(dev.berth.core.ProxyTrust trust) {
+    plane.consoleTrust().set(trust);
   }
 
   /** The balancer, for draining an instance (in-flight counts, closing what is left). */

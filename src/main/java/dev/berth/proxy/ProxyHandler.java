@@ -233,6 +233,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
       HopHeaders.strip(outgoing.headers());
     }
     HopHeaders.forwarded(outgoing.headers(), client, host, requestId, scheme);
+    // Only the proxy vouches for X-Forwarded-*: a client's copy of the secret header never passes.
+    outgoing.headers().remove(dev.berth.core.ProxyTrust.HEADER);
+    var trust = plane.consoleTrust().get();
+    if (target == null && trust != null) {
+      outgoing.headers().set(dev.berth.core.ProxyTrust.HEADER, trust.secret());
+    }
     outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
     var instance = target == null ? consoleInstance : null;
     exchange =

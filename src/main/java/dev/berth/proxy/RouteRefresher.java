@@ -2,19 +2,29 @@ package dev.berth.proxy;
 
 import dev.berth.core.Lifecycle;
 import dev.berth.core.Log;
+import dev.berth.store.ChangeListener;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps {@link Routes} in step with the store. The routes API calls {@link #refresh} right after
- * each write; a background virtual thread reads a cheap change mark every {@code every} and
- * rebuilds when it moved, so apps created or deleted and routes changed by another process show up
- * within that time. It also rebuilds every {@link #FULL_REBUILD_EVERY} polls, in case two changes
- * left the mark as it was.
+ * Keeps {@link Routes} in step with the store. The routes API and the traffic switch call {@link
+ * #refresh} right after each write; a background virtual thread reads a cheap change mark every
+ * {@code every} and rebuilds when it moved, so apps created or deleted and routes changed by
+ * another process show up within that time. It also rebuilds every {@link #FULL_REBUILD_EVERY}
+ * polls, in case two changes left the mark as it was. On PostgreSQL it also LISTENs for {@link
+ * AppTargets#CHANNEL}: a notice from any process rebuilds at once, and the poll stays as fallback.
  *
- * <p>The poller never throws out of its loop: when the store fails it logs and the proxy keeps
- * serving the last table.
+ * <pre>
+ * loop: wait (a notice, or `every`) ─► notice: refresh ─► else: poll (mark moved? refresh)
+ * </pre>
+ *
+ * <p>The loop never throws: when the store fails it logs and the proxy keeps serving the last
+ * table.
  */
 public final class RouteRefresher implements Lifecycle {
   private static final Log LOG = Log.of(RouteRefresher.class);
@@ -22,21 +32,35 @@ public final class RouteRefresher implements Lifecycle {
 
   private final RouteStore store;
   private final AppNames apps;
+  private final AppTargets live;
   private final Routes routes;
   private final String domain;
   private final Duration every;
   // Stopping counts this down; the poller waits on it instead of sleeping, so it is never
   // interrupted (an interrupt would close a PostgreSQL connection in the middle of a read).
   private final CountDownLatch stopping = new CountDownLatch(1);
-  private volatile RouteStore.ChangeMark lastMark;
+  private volatile Object lastMark;
   private int pollsSinceRebuild;
   private boolean failing;
+  private Optional<ChangeListener> listener = Optional.empty();
   private Thread poller;
 
   public RouteRefresher(
       RouteStore store, AppNames apps, Routes routes, String domain, Duration every) {
+    this(store, apps, null, routes, domain, every);
+  }
+
+  /** {@code live}: where the apps' live instances come from. */
+  public RouteRefresher(
+      RouteStore store,
+      AppNames apps,
+      AppTargets live,
+      Routes routes,
+      String domain,
+      Duration every) {
     this.store = store;
     this.apps = apps;
+    this.live = live;
     this.routes = routes;
     this.domain = domain;
     this.every = every;
@@ -47,8 +71,12 @@ public final class RouteRefresher implements Lifecycle {
    * one that read later is the one that stays.
    */
   public synchronized void refresh() {
-    var mark = store.changeMark();
-    var built = RouteTables.build(domain, store.list(), apps.list());
+    var mark = mark();
+    var targets = new HashMap<String, Target>();
+    if (live != null) {
+      live.all().forEach((app, l) -> targets.put(app, l.target()));
+    }
+    var built = RouteTables.build(domain, store.list(), apps.list(), Map.copyOf(targets));
     lastMark = mark;
     pollsSinceRebuild = 0;
     if (built.table().routes().equals(routes.current().routes())) {
@@ -66,8 +94,28 @@ public final class RouteRefresher implements Lifecycle {
     LOG.debug("route table replaced", "routes", built.table().routes().size());
   }
 
-  /** After a committed write: a failure here is logged, and the poller retries. */
+  /** The live table this refresher keeps current. */
+  Routes routes() {
+    return routes;
+  }
+
+  /** Where the live table sends {@code <app>.<domain>/} now (null when nowhere). */
+  Target appTarget(String app) {
+    return routes.current().match(app + "." + domain, "/").map(Route::target).orElse(null);
+  }
+
+  private Object mark() {
+    return live == null ? store.changeMark() : java.util.List.of(store.changeMark(), live.mark());
+  }
+
+  /**
+   * After a committed write: tells other proxy processes (PostgreSQL), then rebuilds here. A
+   * failure here is logged, and the poller retries.
+   */
   void refreshAfterWrite() {
+    if (live != null) {
+      live.notifyChange();
+    }
     try {
       refresh();
     } catch (RuntimeException e) {
@@ -76,11 +124,11 @@ public final class RouteRefresher implements Lifecycle {
     }
   }
 
-  /** One poll: rebuilds when the store changed. Never throws. */
-  synchronized void poll() {
+  /** One poll: rebuilds when the store changed (or {@code force}). Never throws. */
+  synchronized void poll(boolean force) {
     try {
       pollsSinceRebuild++;
-      if (pollsSinceRebuild >= FULL_REBUILD_EVERY || !store.changeMark().equals(lastMark)) {
+      if (force || pollsSinceRebuild >= FULL_REBUILD_EVERY || !Objects.equals(mark(), lastMark)) {
         refresh();
       }
       if (failing) {
@@ -95,16 +143,30 @@ public final class RouteRefresher implements Lifecycle {
     }
   }
 
+  void poll() {
+    poll(false);
+  }
+
   @Override
   public void start() {
     refresh();
+    listener = live == null ? Optional.empty() : live.listen();
     poller = Thread.ofVirtual().name("route-refresher").start(this::loop);
   }
 
   private void loop() {
     try {
-      while (!stopping.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
-        poll();
+      while (true) {
+        boolean notified = false;
+        if (listener.isPresent()) {
+          notified = listener.get().await(every);
+          if (stopping.getCount() == 0) {
+            return;
+          }
+        } else if (stopping.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        poll(notified);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -121,5 +183,6 @@ public final class RouteRefresher implements Lifecycle {
         Thread.currentThread().interrupt();
       }
     }
+    listener.ifPresent(ChangeListener::close);
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Builds the route table from what the store holds. Berth's own hosts come first and win: a stored
@@ -13,7 +14,7 @@ import java.util.Locale;
  *
  * <pre>
  * berth.&lt;domain&gt;            /         ─► Console
- * &lt;app&gt;.&lt;domain&gt;            /         ─► NoInstances(app)   (the deploy engine's live instances, later)
+ * &lt;app&gt;.&lt;domain&gt;            /         ─► Upstreams(live instances), or NoInstances(app) when none
  * &lt;app&gt;.&lt;domain&gt;            /_berth/  ─► Console
  * stored host               prefix    ─► Upstreams(targets, balance)
  * stored host with a root    prefix    ─► Static(root, spa)
@@ -28,6 +29,12 @@ final class RouteTables {
   private RouteTables() {}
 
   static Built build(String domain, List<StoredRoute> stored, List<String> apps) {
+    return build(domain, stored, apps, Map.of());
+  }
+
+  /** {@code live}: the live instances of each app that has some (an app without is absent). */
+  static Built build(
+      String domain, List<StoredRoute> stored, List<String> apps, Map<String, Target> live) {
     String base = domain.toLowerCase(Locale.ROOT);
     var routes = new ArrayList<Route>();
     var berths = new HashSet<String>();
@@ -36,7 +43,7 @@ final class RouteTables {
     berths.add(console);
     for (String app : apps) {
       String host = app + "." + base;
-      routes.add(new Route(host, "/", new Target.NoInstances(app)));
+      routes.add(new Route(host, "/", live.getOrDefault(app, new Target.NoInstances(app))));
       routes.add(new Route(host, CONSOLE_PREFIX, new Target.Console()));
       berths.add(host);
     }

@@ -3,8 +3,10 @@
  * table (host and path prefix to a target), the Netty data plane that forwards requests with pooled
  * keep-alive upstreams, and the control plane: the {@code routes} table ({@link
  * dev.berth.proxy.RouteStore}), the admin API for routes to services Berth did not deploy ({@link
- * dev.berth.proxy.RoutesApi}) and the {@link dev.berth.proxy.RouteRefresher} that rebuilds the
- * table from the store and swaps it. It also serves static sites from folders ({@link
+ * dev.berth.proxy.RoutesApi}), the {@link dev.berth.proxy.RouteRefresher} that rebuilds the table
+ * from the store and swaps it (polling, and at once on PostgreSQL's {@code NOTIFY berth_routes}),
+ * and {@link dev.berth.proxy.AppTraffic}, the zero-downtime switch of an app's live instances
+ * ({@code app_targets}) that drains the old ones. It also serves static sites from folders ({@link
  * dev.berth.proxy.StaticFiles}) and owns the {@code access_records} table: the data plane reports
  * each finished request to an {@link dev.berth.proxy.AccessSink}, the {@link
  * dev.berth.proxy.AccessLog} writes them in batches off the request path, and {@link

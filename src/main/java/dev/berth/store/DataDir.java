@@ -145,6 +145,24 @@ public final class DataDir implements AutoCloseable {
     }
   }
 
+  /**
+   * The master key for a process that must not take the lock nor create anything ({@code berth
+   * proxy}): {@code BERTH_MASTER_KEY}, else {@code master.key} in {@code dir} when it exists.
+   */
+  public static Optional<byte[]> readMasterKey(Path dir, Optional<String> fromEnvironment) {
+    if (fromEnvironment.isPresent() && !fromEnvironment.get().isBlank()) {
+      return Optional.of(decodeKey(fromEnvironment.get().trim()));
+    }
+    Path file = dir.toAbsolutePath().normalize().resolve("master.key");
+    try {
+      return Files.isRegularFile(file)
+          ? Optional.of(decodeKey(Files.readString(file).trim()))
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new StartupException("cannot read " + file + ": " + reason(e));
+    }
+  }
+
   static byte[] decodeKey(String text) {
     byte[] key;
     try {

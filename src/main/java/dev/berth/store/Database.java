@@ -51,12 +51,16 @@ public final class Database implements AutoCloseable {
   private final String display;
   private final Pool writers;
   private final Pool readers;
+  // PostgreSQL only: opens the dedicated connection a listener holds (see #listen).
+  private final Connector listenConnector;
 
-  private Database(Dialect dialect, String display, Pool writers, Pool readers) {
+  private Database(
+      Dialect dialect, String display, Pool writers, Pool readers, Connector listenConnector) {
     this.dialect = dialect;
     this.display = display;
     this.writers = writers;
     this.readers = readers;
+    this.listenConnector = listenConnector;
   }
 
   /** SQLite in {@code file} when {@code url} is empty, else the PostgreSQL database it names. */
@@ -78,7 +82,7 @@ public final class Database implements AutoCloseable {
       writers.close();
       throw new StartupException("cannot open SQLite database " + file + ": " + e.getMessage());
     }
-    return new Database(Dialect.SQLITE, "sqlite:" + file, writers, new Pool(reader, 2));
+    return new Database(Dialect.SQLITE, "sqlite:" + file, writers, new Pool(reader, 2), null);
   }
 
   private static Connection sqliteConnection(String jdbc, boolean readOnly) throws SQLException {
@@ -114,7 +118,7 @@ public final class Database implements AutoCloseable {
       throw new StartupException(
           "cannot connect to " + url.display() + ": " + firstLine(e.getMessage()));
     }
-    return new Database(Dialect.POSTGRES, url.display(), pool, pool);
+    return new Database(Dialect.POSTGRES, url.display(), pool, pool, connector);
   }
 
   private static String firstLine(String message) {
@@ -132,6 +136,32 @@ public final class Database implements AutoCloseable {
   /** Where the data lives, without credentials: safe to print. */
   public String display() {
     return display;
+  }
+
+  /**
+   * Tells every process listening on {@code channel} that something it reads changed ({@code
+   * NOTIFY}). A no-op on SQLite, where readers poll; best effort: a failure is logged, and the
+   * listeners' poll catches up.
+   */
+  public void notifyChange(String channel) {
+    if (dialect != Dialect.POSTGRES) {
+      return;
+    }
+    try {
+      write(tx -> tx.query("SELECT pg_notify(?, '')", r -> r.getObject(1), channel));
+    } catch (RuntimeException e) {
+      LOG.warn("change notice not sent", "channel", channel, "error", e.toString());
+    }
+  }
+
+  /**
+   * A listener for {@link #notifyChange} on its own connection ({@code LISTEN}); empty on SQLite.
+   * Only PostgreSQL delivers notices, so callers keep polling as the fallback.
+   */
+  public Optional<ChangeListener> listen(String channel) {
+    return listenConnector == null
+        ? Optional.empty()
+        : Optional.of(new ChangeListener(listenConnector::connect, channel));
   }
 
   public <T> T read(Work<T> work) {

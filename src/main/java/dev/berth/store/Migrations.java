@@ -32,7 +32,8 @@ public final class Migrations {
       List.of(
           new Migration(1, "V001__core.sql"),
           new Migration(2, "V002__routes.sql"),
-          new Migration(4, "V004__access.sql"));
+          new Migration(4, "V004__access.sql"),
+          new Migration(5, "V005__app_targets.sql"));
 
   private Migrations() {}
 

@@ -9,6 +9,7 @@ import dev.berth.core.Log;
 import dev.berth.core.Metrics;
 import dev.berth.core.Problem;
 import dev.berth.core.ProblemException;
+import dev.berth.core.ProxyTrust;
 import dev.berth.core.StartupException;
 import dev.berth.core.UnavailableException;
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class ConsoleServer implements Lifecycle {
   private final Ids ids;
   private final int graceSeconds;
   private volatile Authenticator authenticator = Authenticator.NONE;
+  private volatile ProxyTrust proxyTrust;
   private ExecutorService executor;
 
   public ConsoleServer(
@@ -70,6 +72,14 @@ public final class ConsoleServer implements Lifecycle {
   /** Set by Platform once the auth domain exists. */
   public void authenticator(Authenticator value) {
     this.authenticator = value;
+  }
+
+  /**
+   * Set by Platform once the master key is read: from then on X-Forwarded-For/Proto count only on
+   * requests that carry the proxy's secret. Until then (and without it) they never count.
+   */
+  public void trustProxy(ProxyTrust trust) {
+    this.proxyTrust = trust;
   }
 
   public InetSocketAddress address() {
@@ -109,7 +119,8 @@ public final class ConsoleServer implements Lifecycle {
       switch (router.match(method, path)) {
         case Router.Match.Found(Router.Route route, var params) -> {
           routeLabel = route.pattern();
-          var request = new Request(exchange, requestId, params, route.pattern(), authenticator);
+          var request =
+              new Request(exchange, requestId, params, route.pattern(), authenticator, proxyTrust);
           response = invoke(route, request);
         }
         case Router.Match.WrongMethod(var allowed) ->

@@ -6,6 +6,7 @@ import dev.berth.core.Json;
 import dev.berth.core.Principal;
 import dev.berth.core.Problem;
 import dev.berth.core.ProblemException;
+import dev.berth.core.ProxyTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ public final class Request {
   private final Map<String, String> params;
   private final String routePattern;
   private final Authenticator authenticator;
+  private final boolean viaProxy;
   private Map<String, String> query;
   private Optional<Principal> principal;
 
@@ -34,12 +36,16 @@ public final class Request {
       String requestId,
       Map<String, String> params,
       String routePattern,
-      Authenticator authenticator) {
+      Authenticator authenticator,
+      ProxyTrust proxyTrust) {
     this.exchange = exchange;
     this.requestId = requestId;
     this.params = params;
     this.routePattern = routePattern;
     this.authenticator = authenticator;
+    this.viaProxy =
+        proxyTrust != null
+            && proxyTrust.matches(exchange.getRequestHeaders().getFirst(ProxyTrust.HEADER));
   }
 
   public String method() {
@@ -114,12 +120,13 @@ public final class Request {
   }
 
   /**
-   * The client's address. The console listens on loopback behind Berth's own proxy, so when the
-   * peer is loopback the last {@code X-Forwarded-For} hop (the one the proxy added) is used.
+   * The client's address. Behind Berth's own proxy (the request carries its secret, see {@link
+   * ProxyTrust}) it is the last {@code X-Forwarded-For} hop, the one the proxy added; otherwise the
+   * socket's peer, whatever headers a local process sent.
    */
   public String clientAddress() {
     InetAddress peer = exchange.getRemoteAddress().getAddress();
-    if (peer != null && peer.isLoopbackAddress()) {
+    if (viaProxy) {
       var forwarded = headers("X-Forwarded-For");
       if (!forwarded.isEmpty()) {
         String[] hops = forwarded.getLast().split(",");
@@ -132,14 +139,15 @@ public final class Request {
     return peer == null ? exchange.getRemoteAddress().getHostString() : peer.getHostAddress();
   }
 
+  /** A process on this machine, not a client the proxy forwarded. */
   public boolean fromLoopback() {
     InetAddress peer = exchange.getRemoteAddress().getAddress();
-    return peer != null && peer.isLoopbackAddress() && headers("X-Forwarded-For").isEmpty();
+    return peer != null && peer.isLoopbackAddress() && !viaProxy;
   }
 
-  /** Whether the client reached Berth over HTTPS (directly or through the proxy). */
+  /** Whether the client reached Berth over HTTPS (the proxy says so; the console speaks HTTP). */
   public boolean secure() {
-    return header("X-Forwarded-Proto").map("https"::equalsIgnoreCase).orElse(false);
+    return viaProxy && header("X-Forwarded-Proto").map("https"::equalsIgnoreCase).orElse(false);
   }
 
   /** The caller, authenticating on first use. */

@@ -74,7 +74,8 @@ class HttpsRedirectTest {
         new AtomicInteger(),
         new AtomicBoolean(),
         InstantSource.system(),
-        AccessSink.NONE);
+        AccessSink.NONE,
+        new java.util.concurrent.atomic.AtomicReference<>());
   }
 
   private static DefaultFullHttpRequest get(String host, String uri) {

@@ -54,6 +54,24 @@ class RouteTablesTest {
   }
 
   @Test
+  void anAppWithLiveInstancesRoutesToThem() {
+    var live =
+        new Target.Upstreams(List.of(new HostPort("127.0.0.1", 9001)), Target.Balance.ROUND_ROBIN);
+    var table =
+        RouteTables.build(
+                "example.test",
+                List.of(),
+                List.of("hello", "idle", "gone"),
+                java.util.Map.of("hello", live, "deleted", live))
+            .table();
+    assertEquals(live, target(table, "hello.example.test", "/"));
+    assertEquals(new Target.Console(), target(table, "hello.example.test", "/_berth/e"));
+    assertEquals(new Target.NoInstances("idle"), target(table, "idle.example.test", "/"));
+    assertTrue(
+        table.match("deleted.example.test", "/").isEmpty(), "instances of a deleted app idle");
+  }
+
+  @Test
   void berthsOwnHostsWinOverStoredRoutes() {
     var hijack = stored("hello.example.test", "/", "10.0.0.1:80");
     var console = stored("berth.example.test", "/admin", "10.0.0.1:80");

@@ -58,7 +58,8 @@ class StaticChunksTest {
             new AtomicInteger(),
             new AtomicBoolean(),
             InstantSource.system(),
-            AccessSink.NONE);
+            AccessSink.NONE,
+            new java.util.concurrent.atomic.AtomicReference<>());
     var channel = new EmbeddedChannel(new ReadTimers(limits), new ProxyHandler(plane));
     channel.writeInbound(request("/data.bin"), request("/small.txt"));
     channel.runPendingTasks();

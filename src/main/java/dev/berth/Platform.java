@@ -15,6 +15,13 @@ import dev.berth.core.SecretBox;
 import dev.berth.core.ServeConfig;
 import dev.berth.core.Version;
 import dev.berth.proxy.AppNames;
+import dev.berth.proxy.CertificateBook;
+import dev.berth.proxy.CertificateRefresher;
+import dev.berth.proxy.CertificateRenewer;
+import dev.berth.proxy.CertificateVault;
+import dev.berth.proxy.DomainStore;
+import dev.berth.proxy.Domains;
+import dev.berth.proxy.DomainsApi;
 import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
@@ -67,6 +74,7 @@ public final class Platform implements AutoCloseable {
   private final Database database;
   private final Router router;
   private final Routes routes = new Routes();
+  private final CertificateBook certificateBook = new CertificateBook();
   private final Optional<String> firstStartPassword;
 
   public Platform(ServeConfig config, Environment env, Clock clock, RandomGenerator random) {
@@ -134,11 +142,35 @@ public final class Platform implements AutoCloseable {
     new AppsApi(apps, appEnv, this::appUrl).register(router);
     AppNames appNames = () -> apps.list().stream().map(a -> a.name().value()).toList();
     var routeStore = new RouteStore(database, clock, auditLog, config.domain(), appNames);
+    var domainStore = new DomainStore(database, clock, auditLog, new CertificateVault(secrets));
     var refresher =
-        new RouteRefresher(routeStore, appNames, routes, config.domain(), Duration.ofSeconds(1));
+        new RouteRefresher(
+            routeStore,
+            appNames,
+            routes,
+            config.domain(),
+            Duration.ofSeconds(1),
+            domainStore.routeHosts());
     parts.add(refresher);
     new RoutesApi(routeStore, refresher).register(router);
+    wireCertificates(domainStore, routeStore, appNames, refresher, clock);
     return auth.firstStart(config.bootstrap());
+  }
+
+  /** Custom domains, their certificates and the job that issues and renews them over ACME. */
+  private void wireCertificates(
+      DomainStore store,
+      RouteStore routeStore,
+      AppNames appNames,
+      RouteRefresher refresher,
+      Clock clock) {
+    var certificates = new CertificateRefresher(store, certificateBook, Duration.ofSeconds(1));
+    parts.add(certificates);
+    var renewer =
+        CertificateRenewer.overAcme(config.acme(), edge.challenges(), store, certificates, clock);
+    parts.add(renewer);
+    var domains = new Domains(store, routeStore, appNames, config.domain(), clock);
+    new DomainsApi(domains, refresher, certificates, renewer).register(router);
   }
 
   /** Health, metrics and the API's own description. */
@@ -241,6 +273,11 @@ public final class Platform implements AutoCloseable {
   /** The live route table the edge proxy serves from. */
   public Routes routes() {
     return routes;
+  }
+
+  /** The certificates the proxy serves, by host. */
+  public CertificateBook certificateBook() {
+    return certificateBook;
   }
 
   /** The admin password generated on the first start of an empty store, to print once. */

@@ -17,7 +17,8 @@ record DataPlane(
     Metrics metrics,
     ChannelGroup connections,
     AtomicInteger inFlight,
-    java.util.concurrent.atomic.AtomicBoolean draining) {
+    java.util.concurrent.atomic.AtomicBoolean draining,
+    AcmeChallenges challenges) {
 
   static final String REQUESTS = "berth_proxy_requests_total";
 

@@ -79,13 +79,19 @@ public final class EdgeServer implements Lifecycle {
             metrics,
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
             new AtomicInteger(),
-            new AtomicBoolean());
+            new AtomicBoolean(),
+            new AcmeChallenges());
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
         "gauge",
         sink -> sink.add("", pool.idleConnections()));
     this.server = bind(listen, epoll, limits);
+  }
+
+  /** Where the ACME client publishes HTTP-01 answers for this listener to serve. */
+  public AcmeChallenges challenges() {
+    return plane.challenges();
   }
 
   private Channel bind(HostPort listen, boolean epoll, ProxyLimits limits) {

@@ -3,6 +3,7 @@ package dev.berth.proxy;
 import dev.berth.core.Lifecycle;
 import dev.berth.core.Log;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,13 +29,46 @@ public final class RouteRefresher implements Lifecycle {
   // Stopping counts this down; the poller waits on it instead of sleeping, so it is never
   // interrupted (an interrupt would close a PostgreSQL connection in the middle of a read).
   private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CustomHosts custom;
   private volatile RouteStore.ChangeMark lastMark;
+  private volatile Object lastCustomMark;
   private int pollsSinceRebuild;
   private boolean failing;
   private Thread poller;
 
+  /** Apps' custom domains and a mark that moves when they change. */
+  public interface CustomHosts {
+    List<CustomHost> list();
+
+    Object mark();
+
+    CustomHosts NONE =
+        new CustomHosts() {
+          @Override
+          public List<CustomHost> list() {
+            return List.of();
+          }
+
+          @Override
+          public Object mark() {
+            return "";
+          }
+        };
+  }
+
   public RouteRefresher(
       RouteStore store, AppNames apps, Routes routes, String domain, Duration every) {
+    this(store, apps, routes, domain, every, CustomHosts.NONE);
+  }
+
+  public RouteRefresher(
+      RouteStore store,
+      AppNames apps,
+      Routes routes,
+      String domain,
+      Duration every,
+      CustomHosts custom) {
+    this.custom = custom;
     this.store = store;
     this.apps = apps;
     this.routes = routes;
@@ -48,8 +82,10 @@ public final class RouteRefresher implements Lifecycle {
    */
   public synchronized void refresh() {
     var mark = store.changeMark();
-    var built = RouteTables.build(domain, store.list(), apps.list());
+    var customMark = custom.mark();
+    var built = RouteTables.build(domain, store.list(), apps.list(), custom.list());
     lastMark = mark;
+    lastCustomMark = customMark;
     pollsSinceRebuild = 0;
     if (built.table().routes().equals(routes.current().routes())) {
       return;
@@ -80,7 +116,9 @@ public final class RouteRefresher implements Lifecycle {
   synchronized void poll() {
     try {
       pollsSinceRebuild++;
-      if (pollsSinceRebuild >= FULL_REBUILD_EVERY || !store.changeMark().equals(lastMark)) {
+      if (pollsSinceRebuild >= FULL_REBUILD_EVERY
+          || !store.changeMark().equals(lastMark)
+          || !custom.mark().equals(lastCustomMark)) {
         refresh();
       }
       if (failing) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Builds the route table from what the store holds. Berth's own hosts come first and win: a stored
@@ -15,6 +16,7 @@ import java.util.Locale;
  * berth.&lt;domain&gt;            /         ─► Console
  * &lt;app&gt;.&lt;domain&gt;            /         ─► NoInstances(app)   (the deploy engine's live instances, later)
  * &lt;app&gt;.&lt;domain&gt;            /_berth/  ─► Console
+ * custom domain of an app   (as the app's own host)
  * stored host               prefix    ─► Upstreams(targets, balance)
  * </pre>
  */
@@ -27,6 +29,12 @@ final class RouteTables {
   private RouteTables() {}
 
   static Built build(String domain, List<StoredRoute> stored, List<String> apps) {
+    return build(domain, stored, apps, List.of());
+  }
+
+  /** {@code custom}: apps' custom domains, each routed like its app's own host. */
+  static Built build(
+      String domain, List<StoredRoute> stored, List<String> apps, List<CustomHost> custom) {
     String base = domain.toLowerCase(Locale.ROOT);
     var routes = new ArrayList<Route>();
     var berths = new HashSet<String>();
@@ -34,10 +42,13 @@ final class RouteTables {
     routes.add(new Route(console, "/", new Target.Console()));
     berths.add(console);
     for (String app : apps) {
-      String host = app + "." + base;
-      routes.add(new Route(host, "/", new Target.NoInstances(app)));
-      routes.add(new Route(host, CONSOLE_PREFIX, new Target.Console()));
-      berths.add(host);
+      appRoutes(app + "." + base, app, routes, berths);
+    }
+    var appSet = Set.copyOf(apps);
+    for (CustomHost host : custom) {
+      if (appSet.contains(host.app()) && !berths.contains(host.host())) {
+        appRoutes(host.host(), host.app(), routes, berths);
+      }
     }
     var shadowed = new ArrayList<StoredRoute>();
     for (StoredRoute route : stored) {
@@ -48,6 +59,12 @@ final class RouteTables {
       }
     }
     return new Built(new RouteTable(routes), List.copyOf(shadowed));
+  }
+
+  private static void appRoutes(String host, String app, List<Route> routes, Set<String> berths) {
+    routes.add(new Route(host, "/", new Target.NoInstances(app)));
+    routes.add(new Route(host, CONSOLE_PREFIX, new Target.Console()));
+    berths.add(host);
   }
 
   private static Target upstreams(StoredRoute route) {

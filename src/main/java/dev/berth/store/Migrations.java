@@ -29,7 +29,10 @@ public final class Migrations {
   public record Migration(int version, String file) {}
 
   public static final List<Migration> ALL =
-      List.of(new Migration(1, "V001__core.sql"), new Migration(2, "V002__routes.sql"));
+      List.of(
+          new Migration(1, "V001__core.sql"),
+          new Migration(2, "V002__routes.sql"),
+          new Migration(3, "V003__domains.sql"));
 
   private Migrations() {}
 

@@ -183,4 +183,34 @@ class DomainCertificatesIT {
     assertFalse("custom".equals(certificate(mine).get("status")), mine.toString());
     assertFalse(berth.platform().certificateBook().covers(host));
   }
+
+  @Test
+  void deletingAnAppDeletesItsDomainsAndCertificates() {
+    assertEquals(201, berth.post("/api/v1/apps", "{\"name\":\"temp\"}").status());
+    String host = "temp.example.net";
+    var added = berth.post("/api/v1/apps/temp/domains", "{\"host\":\"" + host + "\"}");
+    assertEquals(201, added.status(), added.body());
+    var pem = TestCertificates.make(dir, List.of(host), 0, 30);
+    var reply =
+        berth.send(
+            "PUT",
+            "/api/v1/apps/temp/domains/" + host + "/certificate",
+            Json.write(Map.of("certificate", pem.chain(), "private_key", pem.key())),
+            TestPlatform.ADMIN_TOKEN);
+    assertEquals(200, reply.status(), reply.body());
+    AcmeIT.awaitTrue(() -> berth.platform().certificateBook().covers(host), "served");
+
+    assertEquals(
+        204, berth.send("DELETE", "/api/v1/apps/temp", null, TestPlatform.ADMIN_TOKEN).status());
+    assertEquals(0, storedCertificates(host));
+    long domains =
+        berth
+            .platform()
+            .database()
+            .read(tx -> tx.count("SELECT count(*) FROM domains WHERE host = ?", host));
+    assertEquals(0L, domains);
+    AcmeIT.awaitTrue(() -> !berth.platform().certificateBook().covers(host), "no longer served");
+    AcmeIT.awaitTrue(
+        () -> berth.platform().routes().current().match(host, "/").isEmpty(), "no longer routed");
+  }
 }

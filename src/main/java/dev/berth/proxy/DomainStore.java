@@ -67,15 +67,19 @@ public final class DomainStore {
                 throw new DomainsException(
                     new DomainsError.DomainExists(host, existing.get().app()));
               }
-              tx.update(
-                  "INSERT INTO domains (host, app, created_at, updated_at, cert_status, error,"
-                      + " next_attempt_at, attempts) VALUES (?, ?, ?, ?, 'pending', ?, ?, 0)",
-                  host,
-                  app,
-                  now,
-                  now,
-                  wildcard ? "a wildcard host needs an uploaded certificate" : null,
-                  wildcard ? null : now);
+              try {
+                tx.update(
+                    "INSERT INTO domains (host, app, created_at, updated_at, cert_status, error,"
+                        + " next_attempt_at, attempts) VALUES (?, ?, ?, ?, 'pending', ?, ?, 0)",
+                    host,
+                    app,
+                    now,
+                    now,
+                    wildcard ? "a wildcard host needs an uploaded certificate" : null,
+                    wildcard ? null : now);
+              } catch (SQLException e) {
+                throw refused(e, host, app);
+              }
               return find(tx, host).orElseThrow();
             });
     audit.record(actor, "domain.create", target(host), Json.obj("app", app, "host", host));
@@ -294,6 +298,18 @@ public final class DomainStore {
         r.getInt(8),
         Optional.ofNullable(r.getString(9))
             .map(s -> Domain.Source.valueOf(s.toUpperCase(Locale.ROOT))));
+  }
+
+  /** A concurrent add of the same host, or the app deleted meanwhile; else the store's failure. */
+  private static SQLException refused(SQLException e, String host, String app) {
+    String message = String.valueOf(e.getMessage());
+    if ("23505".equals(e.getSQLState()) || message.contains("UNIQUE constraint failed")) {
+      throw new DomainsException(new DomainsError.DomainExists(host, app));
+    }
+    if ("23503".equals(e.getSQLState()) || message.contains("FOREIGN KEY constraint failed")) {
+      throw new DomainsException(new DomainsError.AppNotFound(app));
+    }
+    return e;
   }
 
   static String target(String host) {

@@ -61,6 +61,10 @@ class CertificateRenewerTest {
   void open() {
     db = Database.open(Optional.empty(), dir.resolve("berth.db"));
     Migrations.migrate(db, Clock.systemUTC());
+    db.write(
+        tx ->
+            tx.update(
+                "INSERT INTO apps (id, name, created_at, updated_at) VALUES ('a1', 'shop', 0, 0)"));
     InstantSource clock = () -> now;
     var vault = new CertificateVault(new SecretBox(new byte[32], new SecureRandom()));
     store = new DomainStore(db, clock, (a, action, t, d) -> {}, vault);

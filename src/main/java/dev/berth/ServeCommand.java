@@ -144,6 +144,9 @@ final class ServeCommand implements Callable<Integer> {
     var caCert =
         Optional.ofNullable(acmeCaCert)
             .or(() -> env.get("BERTH_ACME_CA_CERT").filter(s -> !s.isBlank()).map(Path::of));
+    if (caCert.isPresent() && !java.nio.file.Files.isReadable(caCert.get())) {
+      throw new StartupException("--acme-ca-cert " + caCert.get() + " is not a readable file");
+    }
     return new ServeConfig.Acme(directory, email, caCert);
   }
 

@@ -24,6 +24,12 @@ import dev.berth.proxy.AppTargets;
 import dev.berth.proxy.AppTraffic;
 import dev.berth.proxy.AppTrafficApi;
 import dev.berth.proxy.CertificateBook;
+import dev.berth.proxy.CertificateRefresher;
+import dev.berth.proxy.CertificateRenewer;
+import dev.berth.proxy.CertificateVault;
+import dev.berth.proxy.DomainStore;
+import dev.berth.proxy.Domains;
+import dev.berth.proxy.DomainsApi;
 import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.ProxyLimits;
 import dev.berth.proxy.RouteRefresher;
@@ -159,9 +165,16 @@ public final class Platform implements AutoCloseable {
     AppNames appNames = () -> apps.list().stream().map(a -> a.name().value()).toList();
     var routeStore = new RouteStore(database, clock, auditLog, config.domain(), appNames);
     var appTargets = new AppTargets(database, clock);
+    var domainStore = new DomainStore(database, clock, auditLog, new CertificateVault(secrets));
     var refresher =
         new RouteRefresher(
-            routeStore, appNames, appTargets, routes, config.domain(), Duration.ofSeconds(1));
+            routeStore,
+            appNames,
+            appTargets,
+            routes,
+            config.domain(),
+            Duration.ofSeconds(1),
+            domainStore.routeHosts());
     parts.add(refresher);
     new RoutesApi(routeStore, refresher).register(router);
     accessLog = new AccessLog(database, clock, ids, metrics, AccessLog.Settings.DEFAULTS);
@@ -170,7 +183,24 @@ public final class Platform implements AutoCloseable {
     new AccessApi(new AccessRecords(database), appNames, config.domain(), clock).register(router);
     this.traffic = new AppTraffic(appTargets, refresher, appNames, edge, clock);
     new AppTrafficApi(traffic).register(router);
+    wireCertificates(domainStore, routeStore, appNames, refresher, clock);
     return auth.firstStart(config.bootstrap());
+  }
+
+  /** Custom domains, their certificates and the job that issues and renews them over ACME. */
+  private void wireCertificates(
+      DomainStore store,
+      RouteStore routeStore,
+      AppNames appNames,
+      RouteRefresher refresher,
+      Clock clock) {
+    var loaded = new CertificateRefresher(store, certificates, Duration.ofSeconds(1));
+    parts.add(loaded);
+    var renewer =
+        CertificateRenewer.overAcme(config.acme(), edge.challenges(), store, loaded, clock);
+    parts.add(renewer);
+    var domains = new Domains(store, routeStore, appNames, config.domain(), clock);
+    new DomainsApi(domains, refresher, loaded, renewer).register(router);
   }
 
   /** Health, metrics and the API's own description. */

@@ -7,9 +7,12 @@ import dev.berth.core.Ids;
 import dev.berth.core.Log;
 import dev.berth.core.Metrics;
 import dev.berth.core.ProxyTrust;
+import dev.berth.core.SecretBox;
 import dev.berth.core.StartupException;
 import dev.berth.proxy.AppNames;
 import dev.berth.proxy.AppTargets;
+import dev.berth.proxy.CertificateVault;
+import dev.berth.proxy.DomainStore;
 import dev.berth.proxy.EdgeServer;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
@@ -64,6 +67,18 @@ final class ProxyProcess implements AutoCloseable {
       var apps = new Apps(database, ids, clock, NO_AUDIT);
       AppNames names = () -> apps.list().stream().map(a -> a.name().value()).toList();
       var store = new RouteStore(database, clock, NO_AUDIT, config.domain(), names);
+      var key = DataDir.readMasterKey(config.dataDir(), env.get("BERTH_MASTER_KEY"));
+      // Apps' custom domains are read with the store's key (their certificates are sealed with it).
+      var customHosts =
+          key.map(
+                  k ->
+                      new DomainStore(
+                              database,
+                              clock,
+                              NO_AUDIT,
+                              new CertificateVault(new SecretBox(k, random)))
+                          .routeHosts())
+              .orElse(RouteRefresher.CustomHosts.NONE);
       this.refresher =
           new RouteRefresher(
               store,
@@ -71,7 +86,8 @@ final class ProxyProcess implements AutoCloseable {
               new AppTargets(database, clock),
               routes,
               config.domain(),
-              Duration.ofSeconds(1));
+              Duration.ofSeconds(1),
+              customHosts);
       bound =
           new EdgeServer(
               config.httpAddr(),
@@ -83,7 +99,6 @@ final class ProxyProcess implements AutoCloseable {
                   ? 1
                   : Runtime.getRuntime().availableProcessors());
       this.edge = bound;
-      var key = DataDir.readMasterKey(config.dataDir(), env.get("BERTH_MASTER_KEY"));
       key.ifPresent(k -> edge.consoleTrust(ProxyTrust.derive(k)));
       this.trusted = key.isPresent();
     } catch (RuntimeException e) {

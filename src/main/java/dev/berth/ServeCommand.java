@@ -3,6 +3,7 @@ package dev.berth;
 import dev.berth.core.HostPort;
 import dev.berth.core.Log;
 import dev.berth.core.ServeConfig;
+import dev.berth.core.StartupException;
 import dev.berth.core.Version;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -81,6 +82,26 @@ final class ServeCommand implements Callable<Integer> {
       description = "small: least memory; throughput: faster proxy (default: ${DEFAULT-VALUE}).")
   ServeConfig.Profile profile;
 
+  @Option(
+      names = "--acme-directory",
+      paramLabel = "URL",
+      description =
+          "ACME directory certificates for custom domains come from (env BERTH_ACME_DIRECTORY;"
+              + " default: Let's Encrypt).")
+  String acmeDirectory;
+
+  @Option(
+      names = "--acme-email",
+      paramLabel = "ADDRESS",
+      description = "Contact address of the ACME account (env BERTH_ACME_EMAIL).")
+  String acmeEmail;
+
+  @Option(
+      names = "--acme-ca-cert",
+      paramLabel = "FILE",
+      description = "PEM CA certificates to trust for the ACME directory's HTTPS (a test CA).")
+  Path acmeCaCert;
+
   private final Platform.Environment env;
   private final PrintStream out;
 
@@ -98,7 +119,35 @@ final class ServeCommand implements Callable<Integer> {
             env.get("BERTH_ADMIN_PASSWORD").filter(s -> !s.isEmpty()),
             env.get("BERTH_ADMIN_TOKEN").filter(s -> !s.isEmpty()));
     return new ServeConfig(
-        dir, consoleAddr, httpAddr, httpsAddr, domain, url, runtime, profile, bootstrap);
+        dir, consoleAddr, httpAddr, httpsAddr, domain, url, runtime, profile, bootstrap, acme());
+  }
+
+  /** The ACME flags, each falling back to its environment variable. */
+  ServeConfig.Acme acme() {
+    String directory =
+        Optional.ofNullable(acmeDirectory)
+            .or(() -> env.get("BERTH_ACME_DIRECTORY"))
+            .filter(s -> !s.isBlank())
+            .orElse(ServeConfig.Acme.LETS_ENCRYPT);
+    if (!directory.startsWith("https://") && !directory.startsWith("http://")) {
+      throw new StartupException(
+          "--acme-directory must be an http:// or https:// URL, not '" + directory + "'");
+    }
+    var email =
+        Optional.ofNullable(acmeEmail)
+            .or(() -> env.get("BERTH_ACME_EMAIL"))
+            .filter(s -> !s.isBlank());
+    if (email.isPresent() && !email.get().matches("[^@\\s]+@[^@\\s]+")) {
+      throw new StartupException(
+          "--acme-email must be an email address, not '" + email.get() + "'");
+    }
+    var caCert =
+        Optional.ofNullable(acmeCaCert)
+            .or(() -> env.get("BERTH_ACME_CA_CERT").filter(s -> !s.isBlank()).map(Path::of));
+    if (caCert.isPresent() && !java.nio.file.Files.isReadable(caCert.get())) {
+      throw new StartupException("--acme-ca-cert " + caCert.get() + " is not a readable file");
+    }
+    return new ServeConfig.Acme(directory, email, caCert);
   }
 
   @Override

@@ -92,7 +92,8 @@ public final class TestPlatform implements AutoCloseable {
             postgres.map(PostgresDb::url),
             ServeConfig.RuntimeKind.PROCESS,
             ServeConfig.Profile.SMALL,
-            bootstrap);
+            bootstrap,
+            acme());
     platform =
         new Platform(
             config,
@@ -100,6 +101,17 @@ public final class TestPlatform implements AutoCloseable {
             Clock.systemUTC(),
             new SecureRandom());
     platform.start();
+  }
+
+  /**
+   * Tests never reach a real certificate authority: without BERTH_ACME_DIRECTORY in the test's
+   * environment, issuance goes to a closed local port and fails fast.
+   */
+  private ServeConfig.Acme acme() {
+    return new ServeConfig.Acme(
+        env.getOrDefault("BERTH_ACME_DIRECTORY", "http://127.0.0.1:9/directory"),
+        Optional.ofNullable(env.get("BERTH_ACME_EMAIL")),
+        Optional.ofNullable(env.get("BERTH_ACME_CA_CERT")).map(Path::of));
   }
 
   public Platform platform() {

@@ -16,7 +16,20 @@ public record ServeConfig(
     Optional<String> databaseUrl,
     RuntimeKind runtime,
     Profile profile,
-    Bootstrap bootstrap) {
+    Bootstrap bootstrap,
+    Acme acme) {
+
+  /**
+   * Where certificates for custom domains come from: an ACME directory URL, the account's contact
+   * address, and CA certificates to trust for the directory's HTTPS (a test CA such as Pebble's).
+   */
+  public record Acme(String directory, Optional<String> email, Optional<Path> caCertificate) {
+    public static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+
+    public static Acme letsEncrypt() {
+      return new Acme(LETS_ENCRYPT, Optional.empty(), Optional.empty());
+    }
+  }
 
   public enum RuntimeKind {
     AUTO,

@@ -24,7 +24,8 @@ record DataPlane(
     AtomicBoolean draining,
     InstantSource clock,
     AccessSink access,
-    AtomicReference<ProxyTrust> consoleTrust) {
+    AtomicReference<ProxyTrust> consoleTrust,
+    AcmeChallenges challenges) {
 
   static final String REQUESTS = "berth_proxy_requests_total";
   private static final String[] STATUS_LABELS = {

@@ -142,7 +142,8 @@ public final class EdgeServer implements Lifecycle {
             new AtomicBoolean(),
             InstantSource.system(),
             access,
-            new java.util.concurrent.atomic.AtomicReference<>());
+            new java.util.concurrent.atomic.AtomicReference<>(),
+            new AcmeChallenges());
     metrics.sampled(
         "berth_proxy_upstream_connections",
         "Idle keep-alive connections to upstreams held in the proxy's pools.",
@@ -154,6 +155,11 @@ public final class EdgeServer implements Lifecycle {
             ? null
             : bind(tlsListen, epoll, new TlsPipeline(plane, book, decoder), "--https-addr");
     this.server = bind(listen, epoll, plainPipeline(decoder, book), "--http-addr");
+  }
+
+  /** Where the ACME client publishes HTTP-01 answers for this listener to serve. */
+  public AcmeChallenges challenges() {
+    return plane.challenges();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.berth.proxy;
 
 import dev.berth.core.HostPort;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
@@ -34,6 +37,8 @@ import java.util.ArrayDeque;
  * downstream and its duration.
  */
 final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTimers.Expiry {
+  static final String CHALLENGE_PATH = "/.well-known/acme-challenge/";
+
   private enum State {
     IDLE,
     LOCAL,
@@ -165,8 +170,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
     started(request, requestId, host, path);
-    var route = plane.routes().current().match(name, path);
     String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+    // ACME HTTP-01 validation comes for any host, before it routes anywhere (RFC 8555 8.3).
+    if (path.startsWith(CHALLENGE_PATH) && request.method().equals(HttpMethod.GET)) {
+      answer(challenge(path.substring(CHALLENGE_PATH.length()), requestId, accept), keepAlive);
+      return;
+    }
+    var route = plane.routes().current().match(name, path);
     if (route.isEmpty()) {
       answer(ErrorPages.page(ErrorPages.notFound(name), requestId, accept), keepAlive);
       return;
@@ -218,6 +228,25 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
                 upstream == null ? null : upstream.host() + ":" + upstream.port(),
                 client,
                 requestId));
+  }
+
+  private FullHttpResponse challenge(String token, String requestId, String accept) {
+    var answer = plane.challenges().answer(token);
+    if (answer.isEmpty()) {
+      var unknown =
+          dev.berth.core.Problem.of(
+              "no-challenge", "Not found", 404, "no ACME challenge is pending for this token");
+      return ErrorPages.page(unknown, requestId, accept);
+    }
+    var response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.OK,
+            Unpooled.copiedBuffer(answer.get(), StandardCharsets.US_ASCII));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    response.headers().set("X-Request-Id", requestId);
+    return response;
   }
 
   private void proxy(

@@ -5,6 +5,7 @@ import dev.berth.core.Log;
 import dev.berth.store.ChangeListener;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,15 +40,36 @@ public final class RouteRefresher implements Lifecycle {
   // Stopping counts this down; the poller waits on it instead of sleeping, so it is never
   // interrupted (an interrupt would close a PostgreSQL connection in the middle of a read).
   private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CustomHosts custom;
   private volatile Object lastMark;
   private int pollsSinceRebuild;
   private boolean failing;
   private Optional<ChangeListener> listener = Optional.empty();
   private Thread poller;
 
+  /** Apps' custom domains and a mark that moves when they change. */
+  public interface CustomHosts {
+    List<CustomHost> list();
+
+    Object mark();
+
+    CustomHosts NONE =
+        new CustomHosts() {
+          @Override
+          public List<CustomHost> list() {
+            return List.of();
+          }
+
+          @Override
+          public Object mark() {
+            return "";
+          }
+        };
+  }
+
   public RouteRefresher(
       RouteStore store, AppNames apps, Routes routes, String domain, Duration every) {
-    this(store, apps, null, routes, domain, every);
+    this(store, apps, null, routes, domain, every, CustomHosts.NONE);
   }
 
   /** {@code live}: where the apps' live instances come from. */
@@ -58,6 +80,19 @@ public final class RouteRefresher implements Lifecycle {
       Routes routes,
       String domain,
       Duration every) {
+    this(store, apps, live, routes, domain, every, CustomHosts.NONE);
+  }
+
+  /** {@code custom}: apps' custom domains, routed like the app's own host. */
+  public RouteRefresher(
+      RouteStore store,
+      AppNames apps,
+      AppTargets live,
+      Routes routes,
+      String domain,
+      Duration every,
+      CustomHosts custom) {
+    this.custom = custom;
     this.store = store;
     this.apps = apps;
     this.live = live;
@@ -76,7 +111,8 @@ public final class RouteRefresher implements Lifecycle {
     if (live != null) {
       live.all().forEach((app, l) -> targets.put(app, l.target()));
     }
-    var built = RouteTables.build(domain, store.list(), apps.list(), Map.copyOf(targets));
+    var built =
+        RouteTables.build(domain, store.list(), apps.list(), Map.copyOf(targets), custom.list());
     lastMark = mark;
     pollsSinceRebuild = 0;
     if (built.table().routes().equals(routes.current().routes())) {
@@ -105,7 +141,7 @@ public final class RouteRefresher implements Lifecycle {
   }
 
   private Object mark() {
-    return live == null ? store.changeMark() : java.util.List.of(store.changeMark(), live.mark());
+    return List.of(store.changeMark(), live == null ? "" : live.mark(), custom.mark());
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the route table from what the store holds. Berth's own hosts come first and win: a stored
@@ -16,6 +17,7 @@ import java.util.Map;
  * berth.&lt;domain&gt;            /         ─► Console
  * &lt;app&gt;.&lt;domain&gt;            /         ─► Upstreams(live instances), or NoInstances(app) when none
  * &lt;app&gt;.&lt;domain&gt;            /_berth/  ─► Console
+ * custom domain of an app   (as the app's own host)
  * stored host               prefix    ─► Upstreams(targets, balance)
  * stored host with a root    prefix    ─► Static(root, spa)
  * </pre>
@@ -29,12 +31,19 @@ final class RouteTables {
   private RouteTables() {}
 
   static Built build(String domain, List<StoredRoute> stored, List<String> apps) {
-    return build(domain, stored, apps, Map.of());
+    return build(domain, stored, apps, Map.of(), List.of());
   }
 
-  /** {@code live}: the live instances of each app that has some (an app without is absent). */
+  /**
+   * {@code live}: the live instances of each app that has some (an app without is absent); {@code
+   * custom}: apps' custom domains, each routed like its app's own host.
+   */
   static Built build(
-      String domain, List<StoredRoute> stored, List<String> apps, Map<String, Target> live) {
+      String domain,
+      List<StoredRoute> stored,
+      List<String> apps,
+      Map<String, Target> live,
+      List<CustomHost> custom) {
     String base = domain.toLowerCase(Locale.ROOT);
     var routes = new ArrayList<Route>();
     var berths = new HashSet<String>();
@@ -42,10 +51,13 @@ final class RouteTables {
     routes.add(new Route(console, "/", new Target.Console()));
     berths.add(console);
     for (String app : apps) {
-      String host = app + "." + base;
-      routes.add(new Route(host, "/", live.getOrDefault(app, new Target.NoInstances(app))));
-      routes.add(new Route(host, CONSOLE_PREFIX, new Target.Console()));
-      berths.add(host);
+      appRoutes(app + "." + base, app, live, routes, berths);
+    }
+    var appSet = Set.copyOf(apps);
+    for (CustomHost host : custom) {
+      if (appSet.contains(host.app()) && !berths.contains(host.host())) {
+        appRoutes(host.host(), host.app(), live, routes, berths);
+      }
     }
     var shadowed = new ArrayList<StoredRoute>();
     for (StoredRoute route : stored) {
@@ -56,6 +68,13 @@ final class RouteTables {
       }
     }
     return new Built(new RouteTable(routes), List.copyOf(shadowed));
+  }
+
+  private static void appRoutes(
+      String host, String app, Map<String, Target> live, List<Route> routes, Set<String> berths) {
+    routes.add(new Route(host, "/", live.getOrDefault(app, new Target.NoInstances(app))));
+    routes.add(new Route(host, CONSOLE_PREFIX, new Target.Console()));
+    berths.add(host);
   }
 
   private static Target target(StoredRoute route) {

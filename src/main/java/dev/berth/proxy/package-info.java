@@ -15,9 +15,16 @@
  * <p>HTTPS: the {@link dev.berth.proxy.CertificateBook} (certificates by SNI name, swapped whole)
  * feeds the TLS listener, which serves HTTP/1.1 and HTTP/2 (ALPN) into the same handlers.
  *
- * <p>Imports {@code core}, {@code store}, {@code web} (only its {@code *Api} classes) and Netty. It
- * never reads the store on the request path: the table is rebuilt off the hot path and swapped. It
- * learns app names through the {@link dev.berth.proxy.AppNames} port, and reads only the count and
- * newest update time of the {@code apps} table, as a change signal.
+ * <p>Custom domains: the {@code domains} and {@code certificates} tables ({@link
+ * dev.berth.proxy.DomainStore}), their API ({@link dev.berth.proxy.DomainsApi}), the {@link
+ * dev.berth.proxy.CertificateRefresher} that keeps the {@link dev.berth.proxy.CertificateBook} in
+ * step, and the {@link dev.berth.proxy.CertificateRenewer} that issues and renews over ACME.
+ *
+ * <p>Imports {@code core}, {@code store}, {@code web} (only its {@code *Api} classes), Netty, and
+ * acme4j (only in {@code Acme*} classes, loaded when a certificate is first issued). It never reads
+ * the store on the request path: the table is rebuilt off the hot path and swapped. It learns app
+ * names through the {@link dev.berth.proxy.AppNames} port, and reads only the count and newest
+ * update time of the {@code apps} table, as a change signal; {@code domains} references {@code
+ * apps(name)}, so deleting an app deletes its domains.
  */
 package dev.berth.proxy;

@@ -32,6 +32,7 @@ public final class Migrations {
       List.of(
           new Migration(1, "V001__core.sql"),
           new Migration(2, "V002__routes.sql"),
+          new Migration(3, "V003__domains.sql"),
           new Migration(4, "V004__access.sql"),
           new Migration(5, "V005__app_targets.sql"));
 

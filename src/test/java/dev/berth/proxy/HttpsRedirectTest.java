@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.Metrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,12 +16,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,20 +56,11 @@ class HttpsRedirectTest {
 
   private static DataPlane plane() {
     var limits = ProxyLimits.DEFAULTS;
-    return new DataPlane(
+    return TestPlanes.plane(
         new Routes(),
         null,
-        () -> "id-1",
         new UpstreamPool(io.netty.channel.socket.nio.NioSocketChannel.class, limits),
-        new Balancer(InstantSource.system(), 1000),
-        limits,
-        new Metrics(),
-        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
-        new AtomicInteger(),
-        new AtomicBoolean(),
-        InstantSource.system(),
-        AccessSink.NONE,
-        new java.util.concurrent.atomic.AtomicReference<>());
+        limits);
   }
 
   private static DefaultFullHttpRequest get(String host, String uri) {

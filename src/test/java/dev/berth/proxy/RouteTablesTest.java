@@ -62,9 +62,11 @@ class RouteTablesTest {
                 "example.test",
                 List.of(),
                 List.of("hello", "idle", "gone"),
-                java.util.Map.of("hello", live, "deleted", live))
+                java.util.Map.of("hello", live, "deleted", live),
+                List.of(new CustomHost("www.hello.com", "hello")))
             .table();
     assertEquals(live, target(table, "hello.example.test", "/"));
+    assertEquals(live, target(table, "www.hello.com", "/"), "a custom domain reaches them too");
     assertEquals(new Target.Console(), target(table, "hello.example.test", "/_berth/e"));
     assertEquals(new Target.NoInstances("idle"), target(table, "idle.example.test", "/"));
     assertTrue(
@@ -86,5 +88,31 @@ class RouteTablesTest {
     var table = RouteTables.build("localhost", List.of(), List.of()).table();
     assertEquals(1, table.routes().size());
     assertEquals(new Target.Console(), target(table, "berth.localhost", "/"));
+  }
+
+  @Test
+  void customDomainsRouteLikeTheirAppsHostAndWinOverStoredRoutes() {
+    var stored = stored("www.shop.com", "/", "10.0.0.1:80");
+    var built =
+        RouteTables.build(
+            "example.test",
+            List.of(stored),
+            List.of("shop"),
+            java.util.Map.of(),
+            List.of(
+                new CustomHost("www.shop.com", "shop"),
+                new CustomHost("*.shop.org", "shop"),
+                new CustomHost("old.example.com", "deleted-app"),
+                new CustomHost("shop.example.test", "other")));
+    var table = built.table();
+    assertEquals(new Target.NoInstances("shop"), target(table, "www.shop.com", "/"));
+    assertEquals(new Target.Console(), target(table, "www.shop.com", "/_berth/x"));
+    assertEquals(new Target.NoInstances("shop"), target(table, "a.shop.org", "/cart"));
+    assertTrue(table.match("old.example.com", "/").isEmpty(), "a deleted app's domain is dark");
+    assertEquals(
+        new Target.NoInstances("shop"),
+        target(table, "shop.example.test", "/"),
+        "an app's own host is never taken by a domain");
+    assertEquals(List.of(stored), built.shadowed());
   }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.Metrics;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -15,16 +13,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,21 +39,7 @@ class StaticChunksTest {
     routes.replace(
         new RouteTable(List.of(new Route("s.test", "/", new Target.Static(site, false)))));
     var limits = ProxyLimits.DEFAULTS;
-    var plane =
-        new DataPlane(
-            routes,
-            new InetSocketAddress("127.0.0.1", 9),
-            () -> "rid",
-            null,
-            new Balancer(InstantSource.system(), 1000),
-            limits,
-            new Metrics(),
-            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
-            new AtomicInteger(),
-            new AtomicBoolean(),
-            InstantSource.system(),
-            AccessSink.NONE,
-            new java.util.concurrent.atomic.AtomicReference<>());
+    var plane = TestPlanes.plane(routes, new InetSocketAddress("127.0.0.1", 9), null, limits);
     var channel = new EmbeddedChannel(new ReadTimers(limits), new ProxyHandler(plane));
     channel.writeInbound(request("/data.bin"), request("/small.txt"));
     channel.runPendingTasks();

@@ -69,6 +69,10 @@ class AcmeIT {
     assertTrue(chain.size() >= 2, "the chain carries Pebble's intermediate");
     assertEquals(notAfter, leaf.getNotAfter().toInstant());
     awaitTrue(() -> berth.platform().certificates().covers(host), "the book serves the host");
+    assertEquals(
+        leaf.getSerialNumber(),
+        servedLeaf(host).getSerialNumber(),
+        "a TLS client asking for the host by SNI gets the issued certificate");
     String sealed = one("SELECT sealed_key FROM certificates WHERE host = ?", host);
     assertTrue(sealed.startsWith("v1.") && !sealed.contains("PRIVATE"), "the key is stored sealed");
 
@@ -84,6 +88,47 @@ class AcmeIT {
     var renewed = awaitCertificate(host, c -> "active".equals(c.get("status")));
     assertEquals(0L, renewed.get("attempts"));
     assertTrue(berth.platform().certificates().covers(host));
+    var renewedSerial = storedChain(host).getFirst().getSerialNumber();
+    awaitTrue(
+        () -> renewedSerial.equals(servedLeaf(host).getSerialNumber()),
+        "new connections get the renewed certificate");
+  }
+
+  /** The leaf certificate the proxy's HTTPS port presents to a client naming {@code host}. */
+  static X509Certificate servedLeaf(String host) {
+    try {
+      // Trusts anything: the test compares the served certificate with the stored one itself.
+      var context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(
+          null,
+          new javax.net.ssl.TrustManager[] {
+            new javax.net.ssl.X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] chain, String auth) {}
+
+              @Override
+              public void checkServerTrusted(X509Certificate[] chain, String auth) {}
+
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          null);
+      try (var socket =
+          (javax.net.ssl.SSLSocket)
+              context.getSocketFactory().createSocket("127.0.0.1", berth.httpsPort())) {
+        var parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+      }
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @SuppressWarnings("unchecked")

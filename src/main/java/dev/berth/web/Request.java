@@ -19,6 +19,9 @@ import java.util.Optional;
 
 /** One console request as handlers see it. */
 public final class Request {
+  /** The most of a too-large body read and dropped so the client gets its 413. */
+  static final long MAX_DISCARD_BYTES = 4L << 20;
+
   /** The largest JSON body the API reads (413 beyond it). */
   public static final int MAX_JSON_BYTES = 1 << 20;
 
@@ -210,7 +213,9 @@ public final class Request {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
     if (declared != null) {
       try {
-        if (Long.parseLong(declared.strip()) > limit) {
+        long length = Long.parseLong(declared.strip());
+        if (length > limit) {
+          discard(length);
           throw tooLarge(limit);
         }
       } catch (NumberFormatException e) {
@@ -220,11 +225,37 @@ public final class Request {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
+        drop(in, MAX_DISCARD_BYTES - bytes.length); // the rest, if it is not much, as above
         throw tooLarge(limit);
       }
       return bytes;
     } catch (IOException e) {
       throw new ProblemException(Problem.badRequest("the body could not be read"));
+    }
+  }
+
+  /**
+   * Reads and drops a too-large body of up to {@link #MAX_DISCARD_BYTES} before the 413: a client
+   * still sending would otherwise see the connection reset instead of the answer. A larger body is
+   * not waited for (the connection closes after the answer).
+   */
+  private void discard(long length) {
+    if (length > MAX_DISCARD_BYTES) {
+      return;
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      drop(in, length);
+    } catch (IOException e) {
+      // the client stopped sending: the 413 goes out (or not) all the same
+    }
+  }
+
+  private static void drop(InputStream in, long most) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    long left = most;
+    int n;
+    while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+      left -= n;
     }
   }
 

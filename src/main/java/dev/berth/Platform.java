@@ -180,7 +180,9 @@ public final class Platform implements AutoCloseable {
     accessLog = new AccessLog(database, clock, ids, metrics, AccessLog.Settings.DEFAULTS);
     access.set(accessLog);
     parts.add(accessLog);
-    new AccessApi(new AccessRecords(database), appNames, config.domain(), clock).register(router);
+    new AccessApi(
+            new AccessRecords(database), appNames, config.domain(), domainStore.routeHosts(), clock)
+        .register(router);
     this.traffic = new AppTraffic(appTargets, refresher, appNames, edge, clock);
     new AppTrafficApi(traffic).register(router);
     wireCertificates(domainStore, routeStore, appNames, refresher, clock);

@@ -187,10 +187,7 @@ class AccessIT {
     assertTrue(!reply.body().contains("Exception"), reply.body());
   }
 
-  /**
-   * Every request through the proxy leaves one record. The data plane's calls into the access sink
-   * come with the proxy's hot-path work (issue 3); until they are merged this stays off.
-   */
+  /** Every request through the proxy leaves one record. */
   @Test
   void everyRequestThroughTheProxyIsRecorded() throws Exception {
     var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -207,5 +204,43 @@ class AccessIT {
     assertEquals(n, page.size());
     assertEquals(404L, page.getFirst().get("status"));
     assertNull(page.getFirst().get("upstream"));
+  }
+
+  /**
+   * A browser sends the port in Host (hello.localhost:8080) and any case; an app is also reached at
+   * its custom domains. All of it is the app's traffic, recorded under the bare host name.
+   */
+  @Test
+  void anAppsTrafficCountsEveryHostItAnswersAt() throws Exception {
+    var created =
+        berth.send("POST", "/api/v1/apps", "{\"name\":\"ported\"}", TestPlatform.ADMIN_TOKEN);
+    assertEquals(201, created.status(), created.body());
+    var domain =
+        berth.send(
+            "POST",
+            "/api/v1/apps/ported/domains",
+            "{\"host\":\"www.ported.test\"}",
+            TestPlatform.ADMIN_TOKEN);
+    assertEquals(201, domain.status(), domain.body());
+    var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (String host : List.of("ported.localhost:8080", "PORTED.localhost", "www.ported.test:80")) {
+      var request =
+          HttpRequest.newBuilder(URI.create(berth.proxyUrl() + "/")).header("Host", host).build();
+      // No live instances: 503 from the proxy, a request of the app all the same.
+      assertEquals(503, http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+    waitForRecords("ported.localhost", 2);
+    waitForRecords("www.ported.test", 1);
+    var reply = berth.send("GET", "/api/v1/apps/ported/traffic?minutes=5", null, viewer).object();
+    assertEquals(List.of("ported.localhost", "www.ported.test"), reply.get("hosts"));
+    long total = 0;
+    for (var bucket : (List<?>) reply.get("buckets")) {
+      total += (Long) ((Map<?, ?>) bucket).get("requests");
+    }
+    assertEquals(3, total);
+    assertEquals(
+        2,
+        records(admin("/api/v1/access?host=Ported.localhost:8080&limit=10")).size(),
+        "the filter takes a Host header's form too");
   }
 }

@@ -18,7 +18,8 @@ import java.util.Optional;
  *   <li>{@code GET /api/v1/access?host=&limit=50&before=<id>} (admins): records newest first, with
  *       {@code next} (the id to pass as {@code before}) while more remain.
  *   <li>{@code GET /api/v1/apps/{app}/traffic?minutes=60} (viewers and up): requests per minute by
- *       status class for the app's host {@code <app>.<domain>}, for the dashboard's sparkline.
+ *       status class for the app's host {@code <app>.<domain>} and its custom domains, for the
+ *       dashboard's sparkline.
  * </ul>
  */
 public final class AccessApi {
@@ -27,11 +28,19 @@ public final class AccessApi {
   private final AccessRecords records;
   private final AppNames apps;
   private final String domain;
+  private final RouteRefresher.CustomHosts custom;
   private final InstantSource clock;
 
-  public AccessApi(AccessRecords records, AppNames apps, String domain, InstantSource clock) {
+  /** {@code custom}: apps' custom domains, whose requests count as their app's traffic too. */
+  public AccessApi(
+      AccessRecords records,
+      AppNames apps,
+      String domain,
+      RouteRefresher.CustomHosts custom,
+      InstantSource clock) {
     this.records = records;
     this.apps = apps;
+    this.custom = custom;
     this.domain = domain.toLowerCase(Locale.ROOT);
     this.clock = clock;
   }
@@ -63,16 +72,21 @@ public final class AccessApi {
     }
     int minutes = number(request.query("minutes"), "minutes", 60, MAX_MINUTES);
     String host = app + "." + domain;
+    var hosts = new java.util.ArrayList<String>();
+    hosts.add(host);
+    custom.list().stream().filter(c -> c.app().equals(app)).forEach(c -> hosts.add(c.host()));
     return Response.ok(
         Json.obj(
             "app",
             app,
             "host",
             host,
+            "hosts",
+            hosts,
             "minutes",
             minutes,
             "buckets",
-            records.traffic(host, clock.millis(), minutes)));
+            records.traffic(hosts, clock.millis(), minutes)));
   }
 
   private static int number(Optional<String> text, String field, int fallback, int max) {
@@ -96,7 +110,7 @@ public final class AccessApi {
       throw new ProblemException(
           Problem.invalid("host", "host is a host name of at most 253 printable characters"));
     }
-    return host.toLowerCase(Locale.ROOT);
+    return AccessRecord.hostName(host.toLowerCase(Locale.ROOT));
   }
 
   /** A record id: 26 characters of 0-9 and a-z (the {@code next} of a previous page). */

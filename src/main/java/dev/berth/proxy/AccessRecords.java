@@ -68,22 +68,25 @@ public final class AccessRecords {
   }
 
   /**
-   * Per-minute request counts for {@code host} over the {@code minutes} minutes ending with the
+   * Per-minute request counts for {@code hosts} over the {@code minutes} minutes ending with the
    * minute of {@code nowMillis}, oldest first, every minute present (zeros included).
    */
-  List<Minute> traffic(String host, long nowMillis, int minutes) {
+  List<Minute> traffic(List<String> hosts, long nowMillis, int minutes) {
     long last = nowMillis / 60_000;
     long first = last - minutes + 1;
+    var args = new ArrayList<Object>(hosts);
+    args.add(first * 60_000);
+    args.add((last + 1) * 60_000);
+    String marks = String.join(", ", java.util.Collections.nCopies(hosts.size(), "?"));
     var counts =
         db.read(
             tx ->
                 tx.query(
-                    "SELECT at / 60000, status / 100, count(*) FROM access_records"
-                        + " WHERE host = ? AND at >= ? AND at < ? GROUP BY at / 60000, status / 100",
+                    "SELECT at / 60000, status / 100, count(*) FROM access_records WHERE host IN ("
+                        + marks
+                        + ") AND at >= ? AND at < ? GROUP BY at / 60000, status / 100",
                     r -> new long[] {r.getLong(1), r.getLong(2), r.getLong(3)},
-                    host,
-                    first * 60_000,
-                    (last + 1) * 60_000));
+                    args.toArray()));
     var out = new ArrayList<Minute>(minutes);
     for (long m = first; m <= last; m++) {
       var statuses = new LinkedHashMap<String, Long>();

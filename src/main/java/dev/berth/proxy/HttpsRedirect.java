@@ -166,7 +166,7 @@ final class HttpsRedirect extends ChannelDuplexHandler {
         .record(
             new AccessRecord(
                 plane.clock().millis(),
-                request.headers().get(HttpHeaderNames.HOST),
+                AccessRecord.hostName(request.headers().get(HttpHeaderNames.HOST)),
                 request.method().name(),
                 query < 0 ? uri : uri.substring(0, query),
                 308,

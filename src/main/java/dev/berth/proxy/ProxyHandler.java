@@ -219,7 +219,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
         .record(
             new AccessRecord(
                 startMillis,
-                hostHeader,
+                AccessRecord.hostName(hostHeader),
                 method,
                 path,
                 status,

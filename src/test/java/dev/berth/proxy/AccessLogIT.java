@@ -224,7 +224,7 @@ class AccessLogIT {
             record(minute - 60_000, "app.test", "/"),
             record(minute - 10 * 60_000, "app.test", "/"),
             record(minute + 3, "other.test", "/")));
-    var buckets = new AccessRecords(db).traffic("app.test", now.get(), 3);
+    var buckets = new AccessRecords(db).traffic(List.of("app.test"), now.get(), 3);
     assertEquals(3, buckets.size());
     assertEquals(Instant.ofEpochMilli(minute - 120_000), buckets.get(0).at());
     assertEquals(0, buckets.get(0).requests());

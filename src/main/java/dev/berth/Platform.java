@@ -176,7 +176,7 @@ public final class Platform implements AutoCloseable {
             Duration.ofSeconds(1),
             domainStore.routeHosts());
     parts.add(refresher);
-    new RoutesApi(routeStore, refresher).register(router);
+    new RoutesApi(routeStore, refresher, dataDir.root()).register(router);
     accessLog = new AccessLog(database, clock, ids, metrics, AccessLog.Settings.DEFAULTS);
     access.set(accessLog);
     parts.add(accessLog);

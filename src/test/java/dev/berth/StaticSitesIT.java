@@ -159,6 +159,19 @@ class StaticSitesIT {
   }
 
   @Test
+  void neverServesBerthsOwnDataDir() throws Exception {
+    var data = berth.dataDir().toRealPath();
+    var inside = java.nio.file.Files.createDirectories(data.resolve("inside"));
+    for (var root : List.of(data, inside, data.getParent())) {
+      var reply =
+          send("POST", "/api/v1/routes", "{\"host\":\"x.example.com\",\"root\":\"" + root + "\"}");
+      assertProblem(reply, 422, "invalid-route");
+      assertTrue(reply.body().contains("data dir"), reply.body());
+      assertEquals(404, send("GET", "/api/v1/routes/x.example.com", null).status());
+    }
+  }
+
+  @Test
   void onlyAdminsMayCreateFolderRoutes() {
     var anonymous =
         berth.send(

@@ -37,10 +37,16 @@ public final class RoutesApi {
 
   private final RouteStore store;
   private final RouteRefresher refresher;
+  private final java.nio.file.Path dataDir;
 
-  public RoutesApi(RouteStore store, RouteRefresher refresher) {
+  /**
+   * {@code dataDir}: Berth's own folder (master key, database): no static route may serve it, a
+   * folder inside it, or a folder that holds it.
+   */
+  public RoutesApi(RouteStore store, RouteRefresher refresher, java.nio.file.Path dataDir) {
     this.store = store;
     this.refresher = refresher;
+    this.dataDir = dataDir;
   }
 
   public void register(Router router) {
@@ -53,6 +59,12 @@ public final class RoutesApi {
 
   private Response create(Request request) {
     var route = newRoute(request.json().fields());
+    if (route.root() != null && overlapsDataDir(java.nio.file.Path.of(route.root()))) {
+      throw invalid(
+          "root",
+          "root may not be Berth's data dir, lie inside it or hold it (its master key and"
+              + " database would be served)");
+    }
     var stored = store.create(request.actor(), route);
     refresher.refreshAfterWrite();
     return Response.json(201, json(stored))
@@ -122,6 +134,16 @@ public final class RoutesApi {
     boolean spa = flag(fields, "spa");
     var targets = root.isPresent() ? List.<String>of() : targets(fields.get("targets"));
     return new NewRoute(host, prefix, targets, balance, root.orElse(null), spa);
+  }
+
+  private boolean overlapsDataDir(java.nio.file.Path root) {
+    try {
+      var folder = root.toRealPath();
+      var data = dataDir.toRealPath();
+      return folder.startsWith(data) || data.startsWith(folder);
+    } catch (java.io.IOException e) {
+      return true; // the root was checked to exist: failing to resolve it now is no reason to serve
+    }
   }
 
   private static boolean flag(Map<String, Object> fields, String name) {

@@ -19,6 +19,8 @@ import dev.berth.proxy.AccessApi;
 import dev.berth.proxy.AccessLog;
 import dev.berth.proxy.AccessRecords;
 import dev.berth.proxy.AccessSink;
+import dev.berth.proxy.AcmeChallenges;
+import dev.berth.proxy.AcmeChallengesApi;
 import dev.berth.proxy.AppNames;
 import dev.berth.proxy.AppTargets;
 import dev.berth.proxy.AppTraffic;
@@ -203,6 +205,7 @@ public final class Platform implements AutoCloseable {
     parts.add(renewer);
     var domains = new Domains(store, routeStore, appNames, config.domain(), clock);
     new DomainsApi(domains, refresher, loaded, renewer).register(router);
+    new AcmeChallengesApi(edge.challenges()).register(router);
   }
 
   /** Health, metrics and the API's own description. */
@@ -294,6 +297,11 @@ public final class Platform implements AutoCloseable {
   /** Where the proxy listens (its real port when started on port 0). */
   public InetSocketAddress proxyAddress() {
     return edge.address();
+  }
+
+  /** The ACME HTTP-01 answers this Berth's proxy and console serve. */
+  public AcmeChallenges acmeChallenges() {
+    return edge.challenges();
   }
 
   /** The proxy's bound HTTPS address. */

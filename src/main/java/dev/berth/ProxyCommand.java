@@ -46,6 +46,16 @@ final class ProxyCommand implements Callable<Integer> {
   HostPort httpAddr;
 
   @Option(
+      names = "--https-addr",
+      paramLabel = "HOST:PORT",
+      defaultValue = "0.0.0.0:8443",
+      converter = Converters.HostPortConverter.class,
+      description =
+          "Proxy HTTPS address, with the certificates `berth serve` keeps in the store (default:"
+              + " ${DEFAULT-VALUE}).")
+  HostPort httpsAddr;
+
+  @Option(
       names = "--console-url",
       paramLabel = "URL",
       defaultValue = "http://127.0.0.1:8000",
@@ -71,6 +81,26 @@ final class ProxyCommand implements Callable<Integer> {
       description = "small: least memory; throughput: faster proxy (default: ${DEFAULT-VALUE}).")
   ServeConfig.Profile profile;
 
+  @Option(
+      names = "--acme-directory",
+      paramLabel = "URL",
+      description =
+          "As for serve (env BERTH_ACME_DIRECTORY): checked, so one configuration fits both;"
+              + " `berth serve` orders the certificates, this proxy serves them.")
+  String acmeDirectory;
+
+  @Option(
+      names = "--acme-email",
+      paramLabel = "ADDRESS",
+      description = "As for serve (env BERTH_ACME_EMAIL): checked, not used by the proxy.")
+  String acmeEmail;
+
+  @Option(
+      names = "--acme-ca-cert",
+      paramLabel = "FILE",
+      description = "As for serve (env BERTH_ACME_CA_CERT): checked, not used by the proxy.")
+  Path acmeCaCert;
+
   private final Platform.Environment env;
   private final PrintStream out;
 
@@ -81,10 +111,12 @@ final class ProxyCommand implements Callable<Integer> {
 
   ProxyProcess.Config config() {
     Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".berth");
+    AcmeFlags.read(acmeDirectory, acmeEmail, acmeCaCert, env); // a bad value stops the start
     return new ProxyProcess.Config(
         dir,
         Optional.ofNullable(databaseUrl).filter(s -> !s.isBlank()),
         httpAddr,
+        httpsAddr,
         consoleUrl,
         domain,
         profile);
@@ -107,7 +139,14 @@ final class ProxyCommand implements Callable<Integer> {
                       proxy.close();
                       stopped.countDown();
                     }));
-    out.println("Berth " + Version.current() + " proxy is listening on " + proxy.address() + ".");
+    out.println(
+        "Berth "
+            + Version.current()
+            + " proxy is listening on "
+            + proxy.address()
+            + " (HTTPS "
+            + proxy.tlsAddress()
+            + ").");
     out.println(
         "  Routes from "
             + proxy.database().display().replaceFirst("^sqlite:", "SQLite ")
@@ -116,7 +155,9 @@ final class ProxyCommand implements Callable<Integer> {
                 : " (polled every second)")
             + "; console at "
             + config.console()
-            + (proxy.trustedByConsole() ? "" : " (no master key: client addresses not vouched)"));
+            + (proxy.trustedByConsole()
+                ? ""
+                : " (no master key: client addresses not vouched, no certificates served)"));
     out.flush();
     try {
       stopped.await();

@@ -9,11 +9,15 @@ import dev.berth.core.Metrics;
 import dev.berth.core.ProxyTrust;
 import dev.berth.core.SecretBox;
 import dev.berth.core.StartupException;
+import dev.berth.proxy.AccessSink;
 import dev.berth.proxy.AppNames;
 import dev.berth.proxy.AppTargets;
+import dev.berth.proxy.CertificateBook;
+import dev.berth.proxy.CertificateRefresher;
 import dev.berth.proxy.CertificateVault;
 import dev.berth.proxy.DomainStore;
 import dev.berth.proxy.EdgeServer;
+import dev.berth.proxy.ProxyLimits;
 import dev.berth.proxy.RouteRefresher;
 import dev.berth.proxy.RouteStore;
 import dev.berth.proxy.Routes;
@@ -34,8 +38,10 @@ import java.util.random.RandomGenerator;
  * writes nothing, so it can start, stop and restart while the console runs or is being upgraded.
  *
  * <pre>
- * open store (read) ─► schema as new as this Berth? ─► first route table ─► listen
+ * open store (read) ─► schema as new as this Berth? ─► first route table + certificates ─► listen
  *   refresher: LISTEN berth_routes (PostgreSQL) + poll every second ─► rebuild + swap
+ *   certificates: polled every second (sealed with the master key) ─► HTTPS by SNI
+ *   ACME HTTP-01 tokens it does not hold ─► the console (serve's ACME client holds them)
  *   store or console down: the last table keeps serving
  * </pre>
  */
@@ -48,12 +54,15 @@ final class ProxyProcess implements AutoCloseable {
       Path dataDir,
       Optional<String> databaseUrl,
       HostPort httpAddr,
+      HostPort httpsAddr,
       HostPort console,
       String domain,
       dev.berth.core.ServeConfig.Profile profile) {}
 
   private final Database database;
   private final RouteRefresher refresher;
+  private final Optional<CertificateRefresher> certificates;
+  private final CertificateBook book = new CertificateBook();
   private final EdgeServer edge;
   private final Routes routes = new Routes();
   private final boolean trusted;
@@ -68,17 +77,21 @@ final class ProxyProcess implements AutoCloseable {
       AppNames names = () -> apps.list().stream().map(a -> a.name().value()).toList();
       var store = new RouteStore(database, clock, NO_AUDIT, config.domain(), names);
       var key = DataDir.readMasterKey(config.dataDir(), env.get("BERTH_MASTER_KEY"));
-      // Apps' custom domains are read with the store's key (their certificates are sealed with it).
-      var customHosts =
+      // Custom domains and their certificates (sealed with the store's master key) need the key.
+      var domains =
           key.map(
-                  k ->
-                      new DomainStore(
-                              database,
-                              clock,
-                              NO_AUDIT,
-                              new CertificateVault(new SecretBox(k, random)))
-                          .routeHosts())
-              .orElse(RouteRefresher.CustomHosts.NONE);
+              k ->
+                  new DomainStore(
+                      database, clock, NO_AUDIT, new CertificateVault(new SecretBox(k, random))));
+      if (key.isEmpty()) {
+        LOG.warn(
+            "no master key (master.key in --data-dir, or BERTH_MASTER_KEY): custom domains are"
+                + " not routed and no certificates are served");
+      }
+      var customHosts =
+          domains.map(DomainStore::routeHosts).orElse(RouteRefresher.CustomHosts.NONE);
+      this.certificates =
+          domains.map(d -> new CertificateRefresher(d, book, Duration.ofSeconds(1)));
       this.refresher =
           new RouteRefresher(
               store,
@@ -91,14 +104,19 @@ final class ProxyProcess implements AutoCloseable {
       bound =
           new EdgeServer(
               config.httpAddr(),
+              config.httpsAddr(),
+              book,
               routes,
               new InetSocketAddress(config.console().host(), config.console().port()),
               new Metrics(),
               ids,
               config.profile() == dev.berth.core.ServeConfig.Profile.SMALL
                   ? 1
-                  : Runtime.getRuntime().availableProcessors());
+                  : Runtime.getRuntime().availableProcessors(),
+              ProxyLimits.DEFAULTS,
+              AccessSink.NONE);
       this.edge = bound;
+      edge.challenges().forwardUnknownToConsole();
       key.ifPresent(k -> edge.consoleTrust(ProxyTrust.derive(k)));
       this.trusted = key.isPresent();
     } catch (RuntimeException e) {
@@ -144,7 +162,9 @@ final class ProxyProcess implements AutoCloseable {
   void start() {
     try {
       refresher.start();
+      certificates.ifPresent(CertificateRefresher::start);
     } catch (RuntimeException e) {
+      refresher.stop();
       throw new StartupException("cannot read routes from " + database.display() + ": " + e);
     }
     edge.start();
@@ -155,11 +175,22 @@ final class ProxyProcess implements AutoCloseable {
         "store",
         database.display(),
         "routes",
-        routes.current().routes().size());
+        routes.current().routes().size(),
+        "certificates",
+        book.size());
   }
 
   InetSocketAddress address() {
     return edge.address();
+  }
+
+  InetSocketAddress tlsAddress() {
+    return edge.tlsAddress();
+  }
+
+  /** The certificates this proxy serves (kept in step with the store). */
+  CertificateBook certificates() {
+    return book;
   }
 
   Database database() {
@@ -174,6 +205,7 @@ final class ProxyProcess implements AutoCloseable {
   @Override
   public void close() {
     edge.stop();
+    certificates.ifPresent(CertificateRefresher::stop);
     refresher.stop();
     database.close();
   }

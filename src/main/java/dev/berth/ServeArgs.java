@@ -36,13 +36,17 @@ final class ServeArgs {
     SERVE.put(
         "--profile",
         new Flag<>("small", (c, v) -> c.profile = new Converters.ProfileConverter().convert(v)));
-    // Checked by ServeCommand.acme(), so a bad value gets the same line either way.
+    // Checked by AcmeFlags, so a bad value gets the same line either way.
     SERVE.put("--acme-directory", new Flag<>(null, (c, v) -> c.acmeDirectory = v));
     SERVE.put("--acme-email", new Flag<>(null, (c, v) -> c.acmeEmail = v));
     SERVE.put("--acme-ca-cert", new Flag<>(null, (c, v) -> c.acmeCaCert = Path.of(v)));
     PROXY.put("--data-dir", new Flag<>(null, (c, v) -> c.dataDir = Path.of(v)));
     PROXY.put("--database-url", new Flag<>(null, (c, v) -> c.databaseUrl = v));
     PROXY.put("--http-addr", new Flag<>("0.0.0.0:8080", (c, v) -> c.httpAddr = hostPort(v)));
+    PROXY.put("--https-addr", new Flag<>("0.0.0.0:8443", (c, v) -> c.httpsAddr = hostPort(v)));
+    PROXY.put("--acme-directory", new Flag<>(null, (c, v) -> c.acmeDirectory = v));
+    PROXY.put("--acme-email", new Flag<>(null, (c, v) -> c.acmeEmail = v));
+    PROXY.put("--acme-ca-cert", new Flag<>(null, (c, v) -> c.acmeCaCert = Path.of(v)));
     PROXY.put(
         "--console-url",
         new Flag<>(

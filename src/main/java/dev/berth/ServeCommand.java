@@ -3,7 +3,6 @@ package dev.berth;
 import dev.berth.core.HostPort;
 import dev.berth.core.Log;
 import dev.berth.core.ServeConfig;
-import dev.berth.core.StartupException;
 import dev.berth.core.Version;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -124,30 +123,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The ACME flags, each falling back to its environment variable. */
   ServeConfig.Acme acme() {
-    String directory =
-        Optional.ofNullable(acmeDirectory)
-            .or(() -> env.get("BERTH_ACME_DIRECTORY"))
-            .filter(s -> !s.isBlank())
-            .orElse(ServeConfig.Acme.LETS_ENCRYPT);
-    if (!directory.startsWith("https://") && !directory.startsWith("http://")) {
-      throw new StartupException(
-          "--acme-directory must be an http:// or https:// URL, not '" + directory + "'");
-    }
-    var email =
-        Optional.ofNullable(acmeEmail)
-            .or(() -> env.get("BERTH_ACME_EMAIL"))
-            .filter(s -> !s.isBlank());
-    if (email.isPresent() && !email.get().matches("[^@\\s]+@[^@\\s]+")) {
-      throw new StartupException(
-          "--acme-email must be an email address, not '" + email.get() + "'");
-    }
-    var caCert =
-        Optional.ofNullable(acmeCaCert)
-            .or(() -> env.get("BERTH_ACME_CA_CERT").filter(s -> !s.isBlank()).map(Path::of));
-    if (caCert.isPresent() && !java.nio.file.Files.isReadable(caCert.get())) {
-      throw new StartupException("--acme-ca-cert " + caCert.get() + " is not a readable file");
-    }
-    return new ServeConfig.Acme(directory, email, caCert);
+    return AcmeFlags.read(acmeDirectory, acmeEmail, acmeCaCert, env);
   }
 
   @Override

@@ -94,31 +94,33 @@ class AcmeIT {
         "new connections get the renewed certificate");
   }
 
+  /** Trusts any server: tests compare the certificate served with the one they expect. */
+  static final javax.net.ssl.X509TrustManager TRUST_ANY =
+      new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String auth) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String auth) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      };
+
   /** The leaf certificate the proxy's HTTPS port presents to a client naming {@code host}. */
   static X509Certificate servedLeaf(String host) {
+    return servedLeaf("127.0.0.1", berth.httpsPort(), host);
+  }
+
+  /** The leaf certificate {@code address:port} presents to a TLS client naming {@code host}. */
+  static X509Certificate servedLeaf(String address, int port, String host) {
     try {
-      // Trusts anything: the test compares the served certificate with the stored one itself.
       var context = javax.net.ssl.SSLContext.getInstance("TLS");
-      context.init(
-          null,
-          new javax.net.ssl.TrustManager[] {
-            new javax.net.ssl.X509TrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] chain, String auth) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] chain, String auth) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
+      context.init(null, new javax.net.ssl.TrustManager[] {TRUST_ANY}, null);
       try (var socket =
-          (javax.net.ssl.SSLSocket)
-              context.getSocketFactory().createSocket("127.0.0.1", berth.httpsPort())) {
+          (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(address, port)) {
         var parameters = socket.getSSLParameters();
         parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
         socket.setSSLParameters(parameters);

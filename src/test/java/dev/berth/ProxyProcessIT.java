@@ -101,6 +101,140 @@ class ProxyProcessIT {
     assertTrue(!Files.exists(temp.resolve("empty")), "nothing was created");
   }
 
+  /**
+   * The certificates serve keeps in the store are served by the proxy's own HTTPS listener, and an
+   * ACME HTTP-01 token that serve's ACME client holds is answered through the proxy (the CA reaches
+   * whichever process has port 80).
+   */
+  @Test
+  void servesTheCertificatesAndChallengesOfServe() throws Exception {
+    var backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    backend.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "backend".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    backend.start();
+    String target = "127.0.0.1:" + backend.getAddress().getPort();
+    String host = "www.shop.test";
+    try (var berth = TestPlatform.start()) {
+      assertEquals(201, berth.post("/api/v1/apps", "{\"name\":\"shop\"}").status());
+      var live =
+          berth.send(
+              "PUT",
+              "/api/v1/apps/shop/instances",
+              "{\"instances\":[\"" + target + "\"]}",
+              TestPlatform.ADMIN_TOKEN);
+      assertEquals(200, live.status(), live.body());
+      var added = berth.post("/api/v1/apps/shop/domains", "{\"host\":\"" + host + "\"}");
+      assertEquals(201, added.status(), added.body());
+      var pem = TestCertificates.make(temp, List.of(host), 0, 90);
+      var body = new java.util.LinkedHashMap<String, Object>();
+      body.put("certificate", pem.chain());
+      body.put("private_key", pem.key());
+      var uploaded =
+          berth.send(
+              "PUT",
+              "/api/v1/apps/shop/domains/" + host + "/certificate",
+              dev.berth.core.Json.write(body),
+              TestPlatform.ADMIN_TOKEN);
+      assertEquals(200, uploaded.status(), uploaded.body());
+
+      int port = freePort();
+      int httpsPort = freePort();
+      Process proxy = start(berth, port, httpsPort);
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.math.BigInteger served = null;
+        while (System.nanoTime() < deadline && served == null) {
+          try {
+            served = AcmeIT.servedLeaf("127.0.0.1", httpsPort, host).getSerialNumber();
+          } catch (IllegalStateException e) {
+            Thread.sleep(100); // not loaded yet: the handshake fails for an unknown name
+          }
+        }
+        assertEquals(pem.leaf().getSerialNumber(), served, "the uploaded certificate, by SNI");
+        String reply = https(httpsPort, host, "GET / HTTP/1.1\r\nHost: " + host + "\r\n");
+        assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+        assertTrue(reply.endsWith("backend"), reply);
+        var redirect =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/a?b=1"))
+                    .header("Host", host)
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(308, redirect.statusCode(), "plain HTTP moves to HTTPS once it has one");
+        assertEquals(
+            "https://" + host + ":" + httpsPort + "/a?b=1",
+            redirect.headers().firstValue("Location").orElse(""));
+
+        berth.platform().acmeChallenges().put("tok-EN_123", "tok-EN_123.thumbprint");
+        var challenge = challenge(port, host, "tok-EN_123");
+        assertEquals(200, challenge.statusCode(), challenge.body());
+        assertEquals("tok-EN_123.thumbprint", challenge.body());
+        assertEquals(404, challenge(port, host, "unknownToken").statusCode());
+        for (String token : List.of("..%2f..%2fapi", "a.b", "x".repeat(300), "%00", "a%2fb")) {
+          var refused = challenge(port, host, token);
+          assertEquals(404, refused.statusCode(), token + " " + refused.body());
+          assertTrue(!refused.body().contains("Exception"), refused.body());
+        }
+      } finally {
+        proxy.destroy();
+        assertTrue(proxy.waitFor(20, TimeUnit.SECONDS), "SIGTERM stops the proxy");
+        backend.stop(0);
+      }
+    }
+  }
+
+  @Test
+  void badHttpsAndAcmeFlagsStopTheStartWithOneLine() throws Exception {
+    for (var extra :
+        List.of(
+            List.of("--https-addr", "nope"),
+            List.of("--https-addr", "127.0.0.1:70000"),
+            List.of("--acme-directory", "ftp://ca.example"),
+            List.of("--acme-email", "not-an-address"))) {
+      var command = command(temp.resolve("empty"), "127.0.0.1:" + freePort(), null);
+      command.addAll(extra);
+      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(2, process.exitValue(), extra + ": " + output);
+      assertTrue(output.contains(extra.getFirst()), extra + ": " + output);
+      assertTrue(!output.contains("Exception"), output);
+    }
+  }
+
+  private HttpResponse<String> challenge(int port, String host, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/.well-known/acme-challenge/" + token))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** One HTTP/1.1 request over TLS with SNI {@code host}; the whole reply as text. */
+  private static String https(int port, String host, String head) throws Exception {
+    var context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, new javax.net.ssl.TrustManager[] {AcmeIT.TRUST_ANY}, null);
+    try (var socket =
+        (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      var parameters = socket.getSSLParameters();
+      parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
+      socket.setSSLParameters(parameters);
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private long awaitStatus(int port, String host, int expected, long sinceNanos) throws Exception {
     long deadline = sinceNanos + TimeUnit.SECONDS.toNanos(10);
     int last = 0;
@@ -124,6 +258,10 @@ class ProxyProcessIT {
   }
 
   private List<String> command(Path dataDir, String httpAddr, String consoleUrl) {
+    return command(dataDir, httpAddr, consoleUrl, "127.0.0.1:0");
+  }
+
+  private List<String> command(Path dataDir, String httpAddr, String consoleUrl, String httpsAddr) {
     String jar = System.getProperty("berth.test.jar", "target/berth.jar");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     var command =
@@ -138,7 +276,9 @@ class ProxyProcessIT {
                 "--data-dir",
                 dataDir.toString(),
                 "--http-addr",
-                httpAddr));
+                httpAddr,
+                "--https-addr",
+                httpsAddr));
     if (consoleUrl != null) {
       command.addAll(List.of("--console-url", consoleUrl));
     }
@@ -146,8 +286,14 @@ class ProxyProcessIT {
   }
 
   private Process start(TestPlatform berth, int port) throws Exception {
+    return start(berth, port, 0);
+  }
+
+  private Process start(TestPlatform berth, int port, int httpsPort) throws Exception {
     var builder =
-        new ProcessBuilder(command(berth.dataDir(), "127.0.0.1:" + port, berth.url()))
+        new ProcessBuilder(
+                command(
+                    berth.dataDir(), "127.0.0.1:" + port, berth.url(), "127.0.0.1:" + httpsPort))
             .redirectErrorStream(true)
             .redirectOutput(temp.resolve("proxy.log").toFile());
     berth.databaseUrl().ifPresent(url -> builder.environment().put("BERTH_DATABASE_URL", url));

@@ -172,8 +172,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
     started(request, requestId, host, path);
     String accept = request.headers().get(HttpHeaderNames.ACCEPT);
     // ACME HTTP-01 validation comes for any host, before it routes anywhere (RFC 8555 8.3).
+    // An answer published by another process (serve's, behind a `berth proxy`) is the console's.
     if (path.startsWith(CHALLENGE_PATH) && request.method().equals(HttpMethod.GET)) {
-      answer(challenge(path.substring(CHALLENGE_PATH.length()), requestId, accept), keepAlive);
+      String token = path.substring(CHALLENGE_PATH.length());
+      var local = plane.challenges().answer(token);
+      if (local.isEmpty()
+          && plane.challenges().forwardsUnknown()
+          && AcmeChallenges.isToken(token)) {
+        proxy(request, requestId, null, keepAlive);
+      } else {
+        answer(challenge(local, requestId, accept), keepAlive);
+      }
       return;
     }
     var route = plane.routes().current().match(name, path);
@@ -230,8 +239,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements ReadTim
                 requestId));
   }
 
-  private FullHttpResponse challenge(String token, String requestId, String accept) {
-    var answer = plane.challenges().answer(token);
+  private static FullHttpResponse challenge(
+      java.util.Optional<String> answer, String requestId, String accept) {
     if (answer.isEmpty()) {
       var unknown =
           dev.berth.core.Problem.of(

@@ -71,17 +71,7 @@ public final class EdgeServer implements Lifecycle {
       Ids ids,
       int eventLoops,
       ProxyLimits limits) {
-    this(
-        listen,
-        null,
-        new CertificateBook(),
-        routes,
-        console,
-        metrics,
-        ids,
-        eventLoops,
-        limits,
-        AccessSink.NONE);
+    this(listen, routes, console, metrics, ids, eventLoops, limits, AccessSink.NONE);
   }
 
   /** HTTP only, every finished request reported to {@code access}. */

@@ -78,11 +78,12 @@ public final class CertificateBook {
   }
 
   private Loaded find(String hostName) {
-    if (hostName == null || hostName.isEmpty()) {
-      return null;
+    Map<String, Loaded> now = byHost;
+    if (hostName == null || hostName.isEmpty() || now.isEmpty()) {
+      return null; // every plain request asks (for the HTTPS redirect): no work without
+      // certificates
     }
     String name = normal(hostName);
-    Map<String, Loaded> now = byHost;
     Loaded exact = now.get(name);
     if (exact != null) {
       return exact;

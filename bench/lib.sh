@@ -26,7 +26,7 @@ start_serve() {
 # serve and waits for its banner; sets PROXY_PID.
 start_proxy() {
   local profile=$1 data=$2 console=$3 log=$4 i
-  "$root/berth" proxy --profile "$profile" --data-dir "$data" --http-addr 127.0.0.1:0 \
+  "$root/berth" proxy --profile "$profile" --data-dir "$data" --http-addr 127.0.0.1:0 --https-addr 127.0.0.1:0 \
     --console-url "http://127.0.0.1:$console" >"$log" 2>&1 &
   PROXY_PID=$!
   for ((i = 0; i < 6000; i++)); do

@@ -62,6 +62,8 @@ final class Exchange implements UpstreamHandler.Listener {
   private boolean informational;
   private boolean upstreamKeepAlive;
   private boolean over;
+  // Whether this request counts as in flight on {@code instance} (from its pick to its end).
+  private boolean counted;
   private int status;
   private long bytesOut;
 
@@ -106,6 +108,10 @@ final class Exchange implements UpstreamHandler.Listener {
       fail(ErrorPages.badGateway());
       return;
     }
+    // Counted from the pick, not from the connection: a drain that looks while this request is
+    // still connecting must wait for it, or it would reach an instance reported as drained.
+    plane.balancer().started(instance);
+    counted = true;
     if (fixed == null && (tried != null || first != null)) {
       // A second try: only now is a set of tried instances worth making.
       if (tried == null) {
@@ -175,6 +181,7 @@ final class Exchange implements UpstreamHandler.Listener {
     if (cause instanceof ConnectException && target != null) {
       plane.balancer().eject(instance);
       if (target.instances().size() > (tried == null ? 1 : tried.size())) {
+        uncount();
         connect(); // nothing was sent yet, so another instance can take the request
         return;
       }
@@ -186,7 +193,6 @@ final class Exchange implements UpstreamHandler.Listener {
     upstream = channel;
     reused = pooled;
     UpstreamHandler.of(channel).attach(this);
-    plane.balancer().started(instance);
     maybeSendHead();
   }
 
@@ -319,6 +325,7 @@ final class Exchange implements UpstreamHandler.Listener {
     var channel = upstream;
     over = true; // the tunnel owns both connections and the in-flight count from here
     upstream = null;
+    counted = false;
     var tunnel = new Tunnel(owner, down, plane, channel, instance);
     UpstreamHandler.of(channel).attach(tunnel);
     owner.becomeTunnel(tunnel);
@@ -375,6 +382,8 @@ final class Exchange implements UpstreamHandler.Listener {
       // A kept-alive connection the app had already closed: nothing of the request was used.
       retried = true;
       detachUpstream();
+      plane.balancer().started(instance); // still this instance's request
+      counted = true;
       headSent = false;
       lastSent = false;
       connect(address, true); // the same instance, on a new connection
@@ -464,8 +473,15 @@ final class Exchange implements UpstreamHandler.Listener {
       if (handler != null) {
         handler.detach();
       }
-      plane.balancer().finished(instance);
     }
     upstream = null;
+    uncount();
+  }
+
+  private void uncount() {
+    if (counted) {
+      counted = false;
+      plane.balancer().finished(instance);
+    }
   }
 }

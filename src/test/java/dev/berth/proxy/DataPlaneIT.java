@@ -124,6 +124,40 @@ class DataPlaneIT {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  /**
+   * A request counts as in flight on its instance from the moment it is sent there, while its
+   * connection is still being made: a drain that looked then and saw nothing would report an
+   * instance done that is about to get a request.
+   */
+  @Test
+  void aRequestStillConnectingCountsAsInFlight() throws Exception {
+    // A listener that never accepts, its queue filled: the next connection attempt hangs.
+    var blackHole = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    closing.add(blackHole);
+    for (int i = 0; i < 4; i++) {
+      var filler = new Socket();
+      closing.add(filler);
+      try {
+        filler.connect(blackHole.getLocalSocketAddress(), 200);
+      } catch (java.io.IOException e) {
+        break; // the queue is full
+      }
+    }
+    var instance = new HostPort("127.0.0.1", blackHole.getLocalPort());
+    route("slow.test", instance.host(), instance.port());
+    var socket = connect();
+    closing.add(socket);
+    send(socket, "GET / HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+    long deadline = System.nanoTime() + Duration.ofMillis(800).toNanos();
+    while (edge.balancer().inFlight(instance) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(1, edge.balancer().inFlight(instance), "counted while connecting");
+    String reply = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+    assertEquals("HTTP/1.1 504", reply, "the connect timeout answers");
+    assertEquals(0, edge.balancer().inFlight(instance), "and the count ends with the request");
+  }
+
   @Test
   void routesToAnUpstreamNamedLocalhost() throws Exception {
     route("named.test", "localhost", backend.getAddress().getPort());

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How the console knows a request came through Berth's own proxy: the proxy sends {@link #HEADER}
@@ -26,13 +24,34 @@ public record ProxyTrust(String secret) {
   }
 
   public static ProxyTrust derive(byte[] masterKey) {
+    byte[] tag =
+        hmacSha256(masterKey, "berth proxy to console v1".getBytes(StandardCharsets.UTF_8));
+    return new ProxyTrust(Base64.getUrlEncoder().withoutPadding().encodeToString(tag));
+  }
+
+  /**
+   * HMAC-SHA256 (RFC 2104) over the SUN provider's SHA-256. {@code Mac.getInstance} would load and
+   * register every security provider ahead of SunJCE (SunEC, SunJSSE, ...) at start, which an idle
+   * Berth otherwise never needs.
+   */
+  static byte[] hmacSha256(byte[] key, byte[] message) {
     try {
-      var mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(masterKey, "HmacSHA256"));
-      byte[] tag = mac.doFinal("berth proxy to console v1".getBytes(StandardCharsets.UTF_8));
-      return new ProxyTrust(Base64.getUrlEncoder().withoutPadding().encodeToString(tag));
+      var sha = MessageDigest.getInstance("SHA-256");
+      byte[] block = new byte[64];
+      byte[] k = key.length > block.length ? sha.digest(key) : key;
+      System.arraycopy(k, 0, block, 0, k.length);
+      byte[] inner = new byte[64];
+      byte[] outer = new byte[64];
+      for (int i = 0; i < 64; i++) {
+        inner[i] = (byte) (block[i] ^ 0x36);
+        outer[i] = (byte) (block[i] ^ 0x5c);
+      }
+      sha.update(inner);
+      byte[] innerHash = sha.digest(message);
+      sha.update(outer);
+      return sha.digest(innerHash);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 
